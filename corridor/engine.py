@@ -1,0 +1,616 @@
+"""The SimPy engine: containers through node processes and leg services.
+
+How time passes (see DESIGN.md, "The model"):
+
+* A *group* is the set of containers that arrive at a node together, on one vehicle (or one
+  new container at its origin). A group is one event, however many containers it holds.
+* At a node the group goes through the node's processes in order. A pure delay is arithmetic.
+  A capacity-limited process is an event: at the moment the group's first container reaches it
+  (``per: container``) or its last one (``per: vehicle``), its containers are assigned to the
+  servers first come, first served, from a heap of the times each server becomes free. This is
+  exact FCFS for single containers and for whole vehicles; containers of one vehicle served
+  one by one are queued together, in their order, at the moment the first of them arrives.
+* A container then waits for its next leg. *Continuous* legs send it at once (one truck per
+  container; with a fleet, the first truck back). *Scheduled* and *when-full* legs are SimPy
+  processes that board waiting containers first in, first out, up to the vehicle's capacity.
+* Closures: nothing starts service at, or departs from, a closed node, and nothing departs on a
+  closed leg; the time is recorded as a ``closure`` stage.
+
+The engine sees only the frozen :class:`corridor.compiled.Model`; records go to a
+:class:`corridor.records.Recorder`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import deque
+from collections.abc import Callable, Generator
+from functools import partial
+from typing import Any
+
+import simpy
+
+from corridor.compiled import (
+    AT_DESTINATION,
+    AT_ORIGIN,
+    AT_TRANSIT,
+    FlowRT,
+    LegRT,
+    Model,
+    NodeRT,
+    ProcessRT,
+)
+from corridor.distributions import Exponential, Fixed
+from corridor.records import CLOSURE, DWELL, QUEUE, SERVICE, TRAVEL, WAIT, Recorder
+from corridor.streams import Draws, Uniforms, stream
+from corridor.windows import OpenTimes
+
+__all__ = ["Engine"]
+
+_INF = math.inf
+_HOURS_PER_YEAR = 8760.0
+_TRUCK_TEU = 2.0  # a truck carries one container, 20' or 40'
+
+
+class _LegQueue:
+    """Containers waiting for a leg: not yet ready (a heap by ready time) and ready (FIFO)."""
+
+    __slots__ = ("pending", "present", "present_teu", "seq")
+
+    def __init__(self) -> None:
+        self.pending: list[tuple[float, int, int, int]] = []  # (ready, seq, cid, teu)
+        self.present: deque[tuple[float, int, int, int]] = deque()
+        self.present_teu = 0
+        self.seq = 0
+
+    def push(self, ready: float, cid: int, teu: int) -> None:
+        self.seq += 1
+        heapq.heappush(self.pending, (ready, self.seq, cid, teu))
+
+    def advance(self, now: float) -> None:
+        """Move the containers ready by ``now`` to the FIFO, in ready order."""
+        pending = self.pending
+        while pending and pending[0][0] <= now:
+            item = heapq.heappop(pending)
+            self.present.append(item)
+            self.present_teu += item[3]
+
+    def next_ready(self) -> float:
+        return self.pending[0][0] if self.pending else _INF
+
+    def full_at(self, capacity: float) -> float:
+        """When a vehicle boarding FIFO would be full with the containers known now.
+
+        Full means the load equals the capacity, or the next container does not fit. Returns
+        the ready time of the container that makes it so (infinity if never).
+        """
+        load = 0
+        for ready, _, _, teu in self.present:
+            if load + teu > capacity:
+                return ready
+            load += teu
+            if load >= capacity:
+                return ready
+        if not self.pending:
+            return _INF
+        need = int(capacity - load) + 1
+        for ready, _, _, teu in heapq.nsmallest(need, self.pending):
+            if load + teu > capacity:
+                return ready
+            load += teu
+            if load >= capacity:
+                return ready
+        return _INF
+
+    def board(self, capacity: float) -> list[tuple[float, int, int, int]]:
+        """Take ready containers first in, first out, while they fit."""
+        out: list[tuple[float, int, int, int]] = []
+        load = 0
+        present = self.present
+        while present and load + present[0][3] <= capacity:
+            item = present.popleft()
+            load += item[3]
+            out.append(item)
+        self.present_teu -= load
+        return out
+
+
+class Engine:
+    """One run of a model. Call :meth:`run`, then read :attr:`rec`."""
+
+    def __init__(self, model: Model) -> None:
+        self.m = model
+        self.env = simpy.Environment()
+        self.rec = Recorder(
+            stages=model.scenario.outputs.stages, resources=model.scenario.outputs.resources
+        )
+        self.horizon = model.horizon_h
+        seed = model.seed
+        self.pos: list[int] = []  # legs completed by each container
+        self.route_nlegs = [len(r.legs) for r in model.routes]
+        # node processes
+        self.draws: list[list[Draws | None]] = []
+        self.coins: list[list[Uniforms | None]] = []
+        self.servers: list[list[list[float] | None]] = []
+        for node in model.nodes:
+            self.draws.append([
+                None if p.sampler.is_fixed else Draws(p.sampler, stream(seed, p.stream))
+                for p in node.processes
+            ])
+            self.coins.append([
+                Uniforms(stream(seed, p.stream + ":probability")) if p.probability < 1 else None
+                for p in node.processes
+            ])
+            self.servers.append([
+                [0.0] * p.servers if p.servers is not None else None for p in node.processes
+            ])
+        # legs
+        self.run_draws: list[Draws | None] = []
+        self.delay_draws: list[Draws | None] = []
+        self.turn_draws: list[Draws | None] = []
+        self.queues = [_LegQueue() for _ in model.legs]
+        self.fleet_home: list[list[tuple[float, int]] | None] = []
+        self.season_draws: list[dict[str, Draws]] = []
+        self.wake_ev: list[simpy.Event | None] = [None] * len(model.legs)
+        self.wake_at: list[float] = [_INF] * len(model.legs)
+        for leg in model.legs:
+            self.run_draws.append(
+                Draws(leg.running, stream(seed, f"leg:{leg.id}:running"))
+                if leg.running is not None and not leg.running.is_fixed else None
+            )
+            self.delay_draws.append(
+                Draws(leg.delay, stream(seed, f"leg:{leg.id}:delay"))
+                if leg.delay is not None and not leg.delay.is_fixed else None
+            )
+            if leg.fleet is not None:
+                self.fleet_home.append([(0.0, v) for v in range(leg.fleet.vehicles)])
+                self.turn_draws.append(Draws(leg.fleet.turnaround, stream(seed, f"leg:{leg.id}:fleet")))
+            else:
+                self.fleet_home.append(None)
+                self.turn_draws.append(None)
+            self.season_draws.append({
+                s.name: Draws(s.extra_delay, stream(seed, f"season:{s.name}:{leg.id}"))
+                for s in model.seasons[leg.index] if s.extra_delay is not None
+            })
+
+    # ------------------------------------------------------------------ scheduling helpers
+    def _at(self, t: float, fn: Callable[..., None], *args: Any) -> None:
+        """Call ``fn(*args)`` at simulation time ``t`` (not before now)."""
+        if t >= self.horizon:
+            return
+        ev = self.env.timeout(max(0.0, t - self.env.now))
+        ev.callbacks.append(lambda _ev: fn(*args))
+
+    def run(self) -> Recorder:
+        env = self.env
+        for flow in self.m.flows:
+            env.process(self._flow(flow))
+        for leg in self.m.legs:
+            if leg.kind == "scheduled":
+                env.process(self._scheduled(leg))
+            elif leg.kind == "when_full":
+                env.process(self._when_full(leg))
+        for t, node, proc, servers in self.m.capacity_changes:
+            self._at(t, self._set_servers, node, proc, servers)
+        env.run(until=self.horizon)
+        return self.rec
+
+    def _set_servers(self, node: int, proc: int, servers: int) -> None:
+        heap = self.servers[node][proc]
+        assert heap is not None
+        now = self.env.now
+        if servers > len(heap):
+            heap.extend([now] * (servers - len(heap)))
+        elif servers < len(heap):
+            # servers busy longest finish their job and then retire
+            heap.sort()
+            del heap[servers:]
+        heapq.heapify(heap)
+
+    # ------------------------------------------------------------------ arrivals
+    def _flow(self, flow: FlowRT) -> Generator[simpy.Event, Any, None]:
+        seed = self.m.seed
+        gaps = Draws(
+            Fixed(value=1.0).compile() if flow.arrival == "fixed"
+            else Exponential(dist="exponential", mean=1.0).compile(),
+            stream(seed, f"flow:{flow.id}:arrivals"),
+        )
+        sizes = Uniforms(stream(seed, f"flow:{flow.id}:size"))
+        choice = Uniforms(stream(seed, f"flow:{flow.id}:route"))
+        lam = flow.containers_per_h
+        g = math.log(flow.growth_per_year) / _HOURS_PER_YEAR
+        horizon = self.horizon
+        origin = flow.origin
+        rec = self.rec
+        # operational time: the expected number of arrivals so far; the next arrival is at
+        # x_next, which is kept across chunks
+        x_next = gaps.next()
+        while True:
+            chunk_end = min(self.env.now + 24.0, horizon)
+            while True:
+                t = x_next / lam if g == 0 else math.log1p(g * x_next / lam) / g
+                if t >= chunk_end:
+                    break
+                x_next += gaps.next()
+                teu = 2 if sizes.next() < flow.share_40ft else 1
+                u = choice.next()
+                ri = 0
+                while flow.route_cum[ri] < u:
+                    ri += 1
+                cid = rec.container(flow.index, flow.routes[ri], teu, t)
+                self.pos.append(0)
+                self.visit(origin, [cid], [t], 0)
+            if chunk_end >= horizon:
+                return
+            yield self.env.timeout(chunk_end - self.env.now)
+
+    # ------------------------------------------------------------------ nodes
+    def _mask(self, cid: int, route: int) -> int:
+        pos = self.pos[cid]
+        if pos == 0:
+            return AT_ORIGIN
+        return AT_DESTINATION if pos == self.route_nlegs[route] else AT_TRANSIT
+
+    def visit(self, node_idx: int, cids: list[int], times: list[float], pidx: int) -> None:
+        """Take a group through node ``node_idx``'s processes from process ``pidx`` on."""
+        node = self.m.nodes[node_idx]
+        procs = node.processes
+        routes = self.rec.c_route
+        while pidx < len(procs):
+            p = procs[pidx]
+            if p.at_mask == 7:
+                sel = list(range(len(cids)))
+            else:
+                sel = [k for k, c in enumerate(cids) if self._mask(c, routes[c]) & p.at_mask]
+            if sel and p.probability < 1.0:
+                coin = self.coins[node_idx][pidx]
+                assert coin is not None
+                if p.per_vehicle:
+                    sel = sel if coin.next() < p.probability else []
+                else:
+                    sel = [k for k in sel if coin.next() < p.probability]
+            if not sel:
+                pidx += 1
+                continue
+            if p.servers is not None:
+                if p.per_vehicle:
+                    t_need = max(times[k] for k in sel)
+                else:
+                    t_need = min(times[k] for k in sel)
+                if t_need > self.env.now:
+                    self._at(t_need, self.visit, node_idx, cids, times, pidx)
+                    return
+                self._serve(node, p, cids, times, sel)
+            else:
+                self._delay(node, p, cids, times, sel)
+            pidx += 1
+        self._onward(cids, times)
+
+    def _draw(self, node: NodeRT, p: ProcessRT, n: int) -> list[float]:
+        d = self.draws[node.index][p.index]
+        return [p.sampler.params[0]] * n if d is None else d.take(n)
+
+    def _delay(
+        self, node: NodeRT, p: ProcessRT, cids: list[int], times: list[float], sel: list[int]
+    ) -> None:
+        rec = self.rec
+        closed = self.m.node_closures[node.index]
+        kind = DWELL if p.activity == "yard" else SERVICE
+        if p.per_vehicle:
+            start = max(times[k] for k in sel)
+            begin = closed.open_at(start) if closed else start
+            end = begin + self._draw(node, p, 1)[0]
+            for k in sel:
+                c = cids[k]
+                if times[k] < start:
+                    rec.stage(c, p.place, QUEUE, times[k], start)
+                if begin > start:
+                    rec.stage(c, p.place, CLOSURE, start, begin)
+                rec.stage(c, p.place, kind, begin, end)
+                times[k] = end
+        else:
+            durations = self._draw(node, p, len(sel))
+            for k, dur in zip(sel, durations, strict=True):
+                c = cids[k]
+                start = times[k]
+                begin = closed.open_at(start) if closed else start
+                if begin > start:
+                    rec.stage(c, p.place, CLOSURE, start, begin)
+                rec.stage(c, p.place, kind, begin, begin + dur)
+                times[k] = begin + dur
+        if p.cost_usd_per_teu:
+            self._charge(p, cids, sel)
+
+    def _serve(
+        self, node: NodeRT, p: ProcessRT, cids: list[int], times: list[float], sel: list[int]
+    ) -> None:
+        rec = self.rec
+        heap = self.servers[node.index][p.index]
+        assert heap is not None
+        closed = self.m.node_closures[node.index]
+        teu = rec.c_teu
+        if p.per_vehicle:
+            arrive = max(times[k] for k in sel)
+            free = heapq.heappop(heap)
+            start = max(arrive, free)
+            begin = closed.open_at(start) if closed else start
+            end = begin + self._draw(node, p, 1)[0]
+            heapq.heappush(heap, end)
+            load = 0.0
+            for k in sel:
+                c = cids[k]
+                load += teu[c]
+                if start > times[k]:
+                    rec.stage(c, p.place, QUEUE, times[k], start)
+                if begin > start:
+                    rec.stage(c, p.place, CLOSURE, start, begin)
+                rec.stage(c, p.place, SERVICE, begin, end)
+                times[k] = end
+            rec.job(p.place, arrive, begin, end, len(sel), load)
+        else:
+            order = sorted(sel, key=times.__getitem__)
+            durations = self._draw(node, p, len(order))
+            for k, dur in zip(order, durations, strict=True):
+                c = cids[k]
+                arrive = times[k]
+                free = heapq.heappop(heap)
+                start = arrive if arrive > free else free
+                begin = closed.open_at(start) if closed else start
+                end = begin + dur
+                heapq.heappush(heap, end)
+                if start > arrive:
+                    rec.stage(c, p.place, QUEUE, arrive, start)
+                if begin > start:
+                    rec.stage(c, p.place, CLOSURE, start, begin)
+                rec.stage(c, p.place, SERVICE, begin, end)
+                rec.job(p.place, arrive, begin, end, 1, teu[c])
+                times[k] = end
+        if p.cost_usd_per_teu:
+            self._charge(p, cids, sel)
+
+    def _charge(self, p: ProcessRT, cids: list[int], sel: list[int]) -> None:
+        cost, teu = self.rec.c_node_cost, self.rec.c_teu
+        for k in sel:
+            cost[cids[k]] += p.cost_usd_per_teu * teu[cids[k]]
+
+    def _onward(self, cids: list[int], times: list[float]) -> None:
+        """After the node: deliver, or queue for the next leg of each container's route."""
+        rec = self.rec
+        routes = self.m.routes
+        legs = self.m.legs
+        for c, t in zip(cids, times, strict=True):
+            route = routes[rec.c_route[c]]
+            pos = self.pos[c]
+            if pos == len(route.legs):
+                rec.c_delivered[c] = t
+                continue
+            leg = legs[route.legs[pos]]
+            if leg.kind == "continuous":
+                self._continuous(leg, c, t)
+            else:
+                self.queues[leg.index].push(t, c, rec.c_teu[c])
+                ev = self.wake_ev[leg.index]
+                if ev is not None and not ev.triggered and t < self.wake_at[leg.index]:
+                    ev.succeed()
+
+    # ------------------------------------------------------------------ legs
+    def _open(self, leg: LegRT, t: float) -> float:
+        """The first moment at or after ``t`` when ``leg`` and its origin node are open."""
+        node_closed: OpenTimes = self.m.node_closures[leg.from_node]
+        leg_closed: OpenTimes = self.m.leg_closures[leg.index]
+        if not node_closed and not leg_closed:
+            return t
+        while True:
+            t1 = leg_closed.open_at(node_closed.open_at(t))
+            if t1 == t:
+                return t
+            t = t1
+
+    def _closed_hours(self, leg: LegRT, a: float, b: float) -> float:
+        node_closed = self.m.node_closures[leg.from_node]
+        leg_closed = self.m.leg_closures[leg.index]
+        if not node_closed and not leg_closed:
+            return 0.0
+        return min(b - a, node_closed.closed_between(a, b) + leg_closed.closed_between(a, b))
+
+    def _season(self, leg: LegRT, t: float) -> tuple[float, float, float, float]:
+        """(speed factor, capacity factor, headway factor, extra delay h) on ``leg`` at ``t``."""
+        speed = cap = headway = 1.0
+        extra = 0.0
+        for s in self.m.seasons[leg.index]:
+            if s.start_h <= t < s.end_h:
+                speed *= s.speed_factor
+                cap *= s.capacity_factor
+                headway *= s.headway_factor
+                if s.extra_delay is not None:
+                    extra += self.season_draws[leg.index][s.name].next()
+        return speed, cap, headway, extra
+
+    def _running_h(self, leg: LegRT, t: float, speed_kmh: float | None = None) -> float:
+        """Running time of one vehicle leaving at ``t`` (length / speed, or a draw, + delays)."""
+        if speed_kmh is not None:
+            base = leg.length_km / speed_kmh
+        elif leg.running is not None:
+            d = self.run_draws[leg.index]
+            base = leg.running.params[0] if d is None else d.next()
+        else:
+            assert leg.speed_kmh is not None
+            base = leg.length_km / leg.speed_kmh
+        if leg.delay is not None:
+            d = self.delay_draws[leg.index]
+            base += leg.delay.params[0] if d is None else d.next()
+        if self.m.seasons[leg.index]:
+            speed, _, _, extra = self._season(leg, t)
+            base = base / speed + extra
+        return base
+
+    def _cycle_home(self, leg: LegRT, arrive: float) -> tuple[float, float, float]:
+        """A fleet vehicle that arrived at the far end at ``arrive``: (leave, back, home)."""
+        assert leg.fleet is not None
+        turn = self.turn_draws[leg.index]
+        t1 = turn.next() if turn is not None else 0.0
+        leave = arrive + t1
+        back = leave + self._running_h(leg, leave, leg.fleet.return_speed_kmh)
+        t2 = turn.next() if turn is not None else 0.0
+        return leave, back, back + t2
+
+    def _continuous(self, leg: LegRT, c: int, ready: float) -> None:
+        rec = self.rec
+        home = self.fleet_home[leg.index]
+        vehicle = -1
+        free = ready
+        if home is not None:
+            t_free, vehicle = heapq.heappop(home)
+            free = max(ready, t_free)
+        dep = self._open(leg, free)
+        if free > ready:
+            rec.stage(c, leg.place, WAIT, ready, free)
+        if dep > free:
+            rec.stage(c, leg.place, CLOSURE, free, dep)
+        arr = dep + self._running_h(leg, dep)
+        rec.stage(c, leg.place, TRAVEL, dep, arr)
+        teu = rec.c_teu[c]
+        rec.departure(leg.index, vehicle, False, dep, arr, teu, 1, _TRUCK_TEU)
+        if home is not None:
+            leave, back, at_home = self._cycle_home(leg, arr)
+            rec.departure(leg.index, vehicle, True, leave, back, 0.0, 0, _TRUCK_TEU)
+            heapq.heappush(home, (at_home, vehicle))
+        self._at(arr, self._arrive, leg, [c])
+
+    def _depart(
+        self, leg: LegRT, vehicle: int, boarded: list[tuple[float, int, int, int]],
+        capacity: float,
+    ) -> None:
+        """A vehicle leaves now with ``boarded`` containers."""
+        rec = self.rec
+        now = self.env.now
+        arr = now + self._running_h(leg, now)
+        load = 0.0
+        cids: list[int] = []
+        for ready, _, c, teu in boarded:
+            load += teu
+            cids.append(c)
+            closed = self._closed_hours(leg, ready, now)
+            if now - closed > ready:
+                rec.stage(c, leg.place, WAIT, ready, now - closed)
+            if closed > 0:
+                rec.stage(c, leg.place, CLOSURE, now - closed, now)
+            rec.stage(c, leg.place, TRAVEL, now, arr)
+        rec.departure(leg.index, vehicle, False, now, arr, load, len(cids), capacity)
+        home = self.fleet_home[leg.index]
+        if home is not None:
+            leave, back, at_home = self._cycle_home(leg, arr)
+            rec.departure(leg.index, vehicle, True, leave, back, 0.0, 0, capacity)
+            heapq.heappush(home, (at_home, vehicle))
+        if cids:
+            self._at(arr, self._arrive, leg, cids)
+
+    def _arrive(self, leg: LegRT, cids: list[int]) -> None:
+        now = self.env.now
+        pos = self.pos
+        for c in cids:
+            pos[c] += 1
+        self.visit(leg.to_node, cids, [now] * len(cids), 0)
+
+    def _capacity(self, leg: LegRT, t: float) -> float:
+        if not self.m.seasons[leg.index]:
+            return leg.capacity_teu
+        return max(_TRUCK_TEU, leg.capacity_teu * self._season(leg, t)[1])
+
+    def _next_slot(self, leg: LegRT, slot: float) -> float:
+        if leg.headway_h is not None:
+            factor = self._season(leg, slot)[2] if self.m.seasons[leg.index] else 1.0
+            return slot + leg.headway_h * factor
+        return _next_weekday_slot(self.m, leg, slot)
+
+    def _scheduled(self, leg: LegRT) -> Generator[simpy.Event, Any, None]:
+        env = self.env
+        queue = self.queues[leg.index]
+        home = self.fleet_home[leg.index]
+        if leg.headway_h is not None:
+            slot = leg.offset_h
+        else:
+            slot = _next_weekday_slot(self.m, leg, -1e-9)
+        while slot < self.horizon:
+            yield env.timeout(slot - env.now)
+            dep = self._open(leg, env.now)
+            if dep > env.now:
+                if dep >= self.horizon:
+                    return
+                yield env.timeout(dep - env.now)
+            vehicle = -1
+            if home is not None:
+                if home[0][0] > env.now:  # no vehicle back yet: this departure is missed
+                    slot = self._next_slot(leg, slot)
+                    continue
+                vehicle = heapq.heappop(home)[1]
+            queue.advance(env.now)
+            capacity = self._capacity(leg, env.now)
+            self._depart(leg, vehicle, queue.board(capacity), capacity)
+            slot = self._next_slot(leg, slot)
+            while slot <= env.now:
+                slot = self._next_slot(leg, slot)
+
+    def _sleep(self, leg: LegRT, until: float) -> simpy.Event:
+        """An event that fires at ``until`` or when a container that matters is queued."""
+        ev = self.env.event()
+        self.wake_ev[leg.index] = ev
+        self.wake_at[leg.index] = until
+        if until < self.horizon:
+            timer = self.env.timeout(until - self.env.now)
+            timer.callbacks.append(partial(_wake, ev))
+        return ev
+
+    def _when_full(self, leg: LegRT) -> Generator[simpy.Event, Any, None]:
+        env = self.env
+        queue = self.queues[leg.index]
+        home = self.fleet_home[leg.index]
+        while True:
+            vehicle = -1
+            if home is not None:
+                if home[0][0] > env.now:
+                    yield env.timeout(home[0][0] - env.now)
+                vehicle = heapq.heappop(home)[1]
+            available = env.now
+            while True:
+                queue.advance(env.now)
+                if queue.present:
+                    capacity = self._capacity(leg, env.now)
+                    first = max(queue.present[0][0], available)
+                    wake = min(first + leg.max_wait_h, queue.full_at(capacity))
+                else:
+                    wake = queue.next_ready()
+                if wake <= env.now and queue.present:
+                    break
+                yield self._sleep(leg, wake)
+                self.wake_ev[leg.index] = None
+            dep = self._open(leg, env.now)
+            if dep > env.now:
+                if dep >= self.horizon:
+                    return
+                yield env.timeout(dep - env.now)
+                queue.advance(env.now)
+            capacity = self._capacity(leg, env.now)
+            self._depart(leg, vehicle, queue.board(capacity), capacity)
+
+
+def _wake(ev: simpy.Event, _timer: simpy.Event) -> None:
+    if not ev.triggered:
+        ev.succeed()
+
+
+def _next_weekday_slot(model: Model, leg: LegRT, after: float) -> float:
+    """The first departure strictly after ``after`` on the leg's weekdays (hours)."""
+    start = model.scenario.start_date
+    # hours from the scenario start back to the midnight of its first day
+    midnight_offset = start.hour + start.minute / 60 + start.second / 3600
+    weekday0 = start.weekday()
+    day = math.floor((after + midnight_offset) / 24.0)
+    for step in range(0, 9):
+        d = day + step
+        if (weekday0 + d) % 7 in leg.weekdays:
+            t = d * 24.0 - midnight_offset + leg.departure_time_h
+            if t > after:
+                return t
+    raise AssertionError("weekday timetable without a day")  # pragma: no cover

@@ -1,0 +1,315 @@
+"""The tables of a run, its summary, and saving them.
+
+Tables (pandas, one row per thing; times in hours from the scenario start, with calendar
+timestamps in the ``*_at`` columns):
+
+``trips``        one row per container
+``stages``       one row per container per stage (queue, service, dwell, wait, travel, closure)
+``departures``   one row per vehicle departure (``direction`` out, or return for fleets)
+``resources``    one row per job at a capacity-limited node process
+``closures``     one row per closure window of a node or leg (given or generated)
+
+Anything still going on at the end of the horizon has an empty (NaN) end time: a container not
+delivered by then is *in transit*.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from corridor.compiled import Model
+from corridor.records import STAGE_KINDS, Recorder, as_numpy
+
+__all__ = ["SUMMARY_COLUMNS", "Results", "summarize"]
+
+SUMMARY_COLUMNS = [
+    "flow", "route", "created", "delivered", "in_transit", "teu_delivered",
+    "throughput_teu_per_day", "mean_days", "p50_days", "p90_days", "p95_days", "max_days",
+]
+
+
+def _cat(values: list[str], codes: np.ndarray) -> pd.Categorical:
+    return pd.Categorical.from_codes(codes.astype(np.int32), categories=pd.Index(values))
+
+
+def _timestamps(start: pd.Timestamp, hours: np.ndarray) -> pd.Series:
+    return start + pd.to_timedelta(hours, unit="h")
+
+
+def _nan_after(values: np.ndarray, horizon: float) -> np.ndarray:
+    out = values.astype(float, copy=True)
+    out[out > horizon] = np.nan
+    return out
+
+
+@dataclass
+class Results:
+    """The outcome of one run: tables built once from the run's records."""
+
+    scenario_name: str
+    seed: int
+    start_date: pd.Timestamp
+    horizon_h: float
+    warmup_h: float
+    trips: pd.DataFrame
+    stages: pd.DataFrame
+    departures: pd.DataFrame
+    resources: pd.DataFrame
+    closures: pd.DataFrame
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_records(cls, model: Model, rec: Recorder, meta: dict[str, Any] | None = None) -> Results:
+        """Build the tables of a finished run."""
+        horizon = model.horizon_h
+        start = pd.Timestamp(model.scenario.start_date)
+        flows = [f.id for f in model.flows]
+        routes = [r.name for r in model.routes]
+        nodes = [n.id for n in model.nodes]
+        legs = [leg.id for leg in model.legs]
+
+        # --- trips
+        c_flow = as_numpy(rec.c_flow, np.int32)
+        c_route = as_numpy(rec.c_route, np.int32)
+        teu = as_numpy(rec.c_teu, np.int8).astype(np.int16)
+        created = as_numpy(rec.c_created, np.float64)
+        delivered = _nan_after(as_numpy(rec.c_delivered, np.float64), horizon)
+        route_km = np.array([r.length_km for r in model.routes]) if routes else np.zeros(0)
+        leg_cost = np.array([
+            sum(model.legs[li].cost_usd_per_teu for li in r.legs) for r in model.routes
+        ]) if routes else np.zeros(0)
+        co2_factor = np.array([
+            sum(model.legs[li].length_km * (model.legs[li].co2e_kg_per_teu_km or 0.0)
+                for li in r.legs)
+            if all(model.legs[li].co2e_kg_per_teu_km is not None for li in r.legs) else np.nan
+            for r in model.routes
+        ]) if routes else np.zeros(0)
+        origin = np.array([f.origin for f in model.flows], dtype=np.int32)
+        dest = np.array([f.destination for f in model.flows], dtype=np.int32)
+        transit = delivered - created
+        trips = pd.DataFrame({
+            "container": np.arange(len(c_flow), dtype=np.int64),
+            "flow": _cat(flows, c_flow),
+            "route": _cat(routes, c_route),
+            "origin": _cat(nodes, origin[c_flow] if len(c_flow) else c_flow),
+            "destination": _cat(nodes, dest[c_flow] if len(c_flow) else c_flow),
+            "teu": teu,
+            "created_h": created,
+            "delivered_h": delivered,
+            "transit_h": transit,
+            "transit_days": transit / 24.0,
+            "km": route_km[c_route] if len(c_route) else np.zeros(0),
+            "cost_usd": (leg_cost[c_route] * teu if len(c_route) else np.zeros(0))
+            + as_numpy(rec.c_node_cost, np.float64),
+            "co2e_kg": co2_factor[c_route] * teu if len(c_route) else np.zeros(0),
+            "in_warmup": created < model.warmup_h,
+            "created_at": _timestamps(start, created),
+            "delivered_at": _timestamps(start, delivered),
+        })
+
+        # --- stages
+        places = model.places
+        s_place = as_numpy(rec.s_place, np.int32)
+        s_cid = as_numpy(rec.s_cid, np.int32)
+        s_start = as_numpy(rec.s_start, np.float64)
+        s_end = as_numpy(rec.s_end, np.float64)
+        keep = s_start < horizon
+        s_place, s_cid, s_start, s_end = s_place[keep], s_cid[keep], s_start[keep], s_end[keep]
+        s_kind = as_numpy(rec.s_kind, np.int8)[keep]
+        s_end = _nan_after(s_end, horizon)
+        # km travelled at the end of each stage: table (route, place) -> km
+        km_table = np.full((max(1, len(routes)), max(1, len(places))), np.nan)
+        place_of_leg = {model.legs[i].id: i for i in range(len(model.legs))}
+        for r in model.routes:
+            for pos, node in enumerate(r.nodes):
+                for p in model.nodes[node].processes:
+                    km_table[r.index, p.place] = r.cum_km[pos]
+            for pos, li in enumerate(r.legs):
+                km_table[r.index, model.legs[li].place] = r.cum_km[pos + 1]
+        _ = place_of_leg
+        s_route = c_route[s_cid] if len(s_cid) else s_cid
+        order = np.lexsort((s_start, s_cid)) if len(s_cid) else np.zeros(0, dtype=np.int64)
+        elem_type = np.array([0 if p.element_type == "node" else 1 for p in places], dtype=np.int8)
+        elem_names = list(dict.fromkeys(p.element for p in places))
+        elem_code = np.array([elem_names.index(p.element) for p in places], dtype=np.int32)
+        proc_names = list(dict.fromkeys(p.process for p in places))
+        proc_code = np.array([proc_names.index(p.process) for p in places], dtype=np.int32)
+        act_names = list(dict.fromkeys(p.activity for p in places))
+        act_code = np.array([act_names.index(p.activity) for p in places], dtype=np.int32)
+        s_place, s_cid, s_start, s_end, s_kind, s_route = (
+            a[order] for a in (s_place, s_cid, s_start, s_end, s_kind, s_route)
+        )
+        stages = pd.DataFrame({
+            "container": s_cid.astype(np.int64),
+            "flow": _cat(flows, c_flow[s_cid]) if len(s_cid) else _cat(flows, s_cid),
+            "route": _cat(routes, s_route),
+            "element_type": _cat(["node", "leg"], elem_type[s_place]),
+            "element": _cat(elem_names, elem_code[s_place]),
+            "process": _cat(proc_names, proc_code[s_place]),
+            "activity": _cat(act_names, act_code[s_place]),
+            "kind": _cat(list(STAGE_KINDS), s_kind),
+            "start_h": s_start,
+            "end_h": s_end,
+            "duration_h": s_end - s_start,
+            "km": km_table[s_route, s_place] if len(s_cid) else np.zeros(0),
+            "start_at": _timestamps(start, s_start),
+            "end_at": _timestamps(start, s_end),
+        })
+
+        # --- departures
+        d_leg = as_numpy(rec.d_leg, np.int32)
+        d_dep = as_numpy(rec.d_dep, np.float64)
+        keep = d_dep < horizon
+        d_leg, d_dep = d_leg[keep], d_dep[keep]
+        d_arr = _nan_after(as_numpy(rec.d_arr, np.float64)[keep], horizon)
+        d_load = as_numpy(rec.d_load, np.float64)[keep]
+        d_cap = as_numpy(rec.d_cap, np.float64)[keep]
+        from_nodes = np.array([leg.from_node for leg in model.legs], dtype=np.int32)
+        to_nodes = np.array([leg.to_node for leg in model.legs], dtype=np.int32)
+        d_ret = as_numpy(rec.d_return, np.int8)[keep]
+        departures = pd.DataFrame({
+            "leg": _cat(legs, d_leg),
+            "mode": _cat(list(dict.fromkeys(leg.mode for leg in model.legs)) or ["sea"],
+                         np.array([list(dict.fromkeys(x.mode for x in model.legs)).index(
+                             model.legs[i].mode) for i in d_leg], dtype=np.int32)),
+            "from_node": _cat(nodes, np.where(d_ret == 1, to_nodes[d_leg], from_nodes[d_leg])
+                              if len(d_leg) else d_leg),
+            "to_node": _cat(nodes, np.where(d_ret == 1, from_nodes[d_leg], to_nodes[d_leg])
+                            if len(d_leg) else d_leg),
+            "vehicle": as_numpy(rec.d_vehicle, np.int32)[keep],
+            "direction": _cat(["out", "return"], d_ret),
+            "depart_h": d_dep,
+            "arrive_h": d_arr,
+            "load_teu": d_load,
+            "containers": as_numpy(rec.d_n, np.int32)[keep],
+            "capacity_teu": d_cap,
+            "load_factor": np.where(d_cap > 0, d_load / np.where(d_cap > 0, d_cap, 1), np.nan),
+            "depart_at": _timestamps(start, d_dep),
+        })
+
+        # --- resources (jobs at capacity-limited processes)
+        j_place = as_numpy(rec.j_place, np.int32)
+        j_arr = as_numpy(rec.j_arr, np.float64)
+        keep = j_arr < horizon
+        j_place, j_arr = j_place[keep], j_arr[keep]
+        j_start = _nan_after(as_numpy(rec.j_start, np.float64)[keep], horizon)
+        j_end = _nan_after(as_numpy(rec.j_end, np.float64)[keep], horizon)
+        resources = pd.DataFrame({
+            "node": _cat(elem_names, elem_code[j_place]),
+            "process": _cat(proc_names, proc_code[j_place]),
+            "activity": _cat(act_names, act_code[j_place]),
+            "arrival_h": j_arr,
+            "start_h": j_start,
+            "end_h": j_end,
+            "wait_h": j_start - j_arr,
+            "containers": as_numpy(rec.j_n, np.int32)[keep],
+            "teu": as_numpy(rec.j_teu, np.float64)[keep],
+        })
+
+        # --- closures
+        cl = model.closure_records
+        closures = pd.DataFrame({
+            "element": pd.Series([c.element for c in cl], dtype="string"),
+            "start_h": np.array([c.start_h for c in cl], dtype=np.float64),
+            "end_h": np.array([c.end_h for c in cl], dtype=np.float64),
+            "reason": pd.Series([c.reason for c in cl], dtype="string"),
+        })
+        closures["duration_h"] = closures["end_h"] - closures["start_h"]
+        closures["start_at"] = _timestamps(start, closures["start_h"].to_numpy())
+        closures["end_at"] = _timestamps(start, closures["end_h"].to_numpy())
+
+        return cls(
+            scenario_name=model.scenario.name, seed=model.seed, start_date=start,
+            horizon_h=horizon, warmup_h=model.warmup_h, trips=trips, stages=stages,
+            departures=departures, resources=resources, closures=closures, meta=dict(meta or {}),
+        )
+
+    # ------------------------------------------------------------------ summaries
+    def summary(self) -> pd.DataFrame:
+        """Per flow and route: counts and transit-time statistics, warm-up excluded.
+
+        Containers created during the warm-up are left out. ``in_transit`` counts containers
+        not delivered by the end of the horizon; transit statistics are over delivered ones.
+        ``share_<kind>`` columns give the share of delivered containers' time per stage kind.
+        """
+        return summarize(self.trips, self.stages, (self.horizon_h - self.warmup_h) / 24.0)
+
+    # ------------------------------------------------------------------ saving
+    def save(self, directory: str | Path) -> Path:
+        """Write every table as Parquet, ``summary.csv`` and ``run.json`` into ``directory``.
+
+        Each file is written to a temporary name and renamed into place, so a reader never
+        sees a half-written file and an interrupted save leaves the previous files whole.
+        """
+        out = Path(directory)
+        out.mkdir(parents=True, exist_ok=True)
+        for name in ("trips", "stages", "departures", "resources", "closures"):
+            table: pd.DataFrame = getattr(self, name)
+            _atomic_write(out / f"{name}.parquet", lambda p, t=table: t.to_parquet(p, index=False))
+        summary = self.summary()
+        _atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False))
+        meta = {
+            "scenario": self.scenario_name, "seed": self.seed,
+            "start_date": self.start_date.isoformat(), "horizon_h": self.horizon_h,
+            "warmup_h": self.warmup_h, **self.meta,
+        }
+        _atomic_write(out / "run.json",
+                      lambda p: Path(p).write_text(json.dumps(meta, indent=2, default=str)))
+        return out
+
+
+def _atomic_write(path: Path, write: Any) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        write(tmp)
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def summarize(trips: pd.DataFrame, stages: pd.DataFrame, measured_days: float) -> pd.DataFrame:
+    """The per flow and route summary of :meth:`Results.summary` from the two tables."""
+    t = trips[~trips["in_warmup"]]
+    rows = []
+    for (flow, route), g in t.groupby(["flow", "route"], observed=True, sort=True):
+        done = g["transit_days"].dropna()
+        q = done.quantile([0.5, 0.9, 0.95]) if len(done) else pd.Series([np.nan] * 3)
+        rows.append({
+            "flow": flow, "route": route, "created": len(g), "delivered": len(done),
+            "in_transit": int(g["delivered_h"].isna().sum()),
+            "teu_delivered": int(g.loc[g["delivered_h"].notna(), "teu"].sum()),
+            "throughput_teu_per_day": g.loc[g["delivered_h"].notna(), "teu"].sum()
+            / max(measured_days, 1e-9),
+            "mean_days": done.mean() if len(done) else np.nan,
+            "p50_days": float(q.iloc[0]), "p90_days": float(q.iloc[1]),
+            "p95_days": float(q.iloc[2]),
+            "max_days": done.max() if len(done) else np.nan,
+        })
+    out = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
+    if len(stages) and len(out):
+        delivered_ids = t.loc[t["delivered_h"].notna(), "container"]
+        s = stages[stages["container"].isin(delivered_ids)]
+        by = s.groupby(["flow", "route", "kind"], observed=True)["duration_h"].sum().unstack(
+            "kind", fill_value=0.0
+        )
+        total = by.sum(axis=1).replace(0, np.nan)
+        share = by.div(total, axis=0)
+        for kind in STAGE_KINDS:
+            col = share[kind] if kind in share else pd.Series(0.0, index=share.index)
+            out[f"share_{kind}"] = [
+                float(col.get((f, r), np.nan)) for f, r in zip(out["flow"], out["route"],
+                                                               strict=True)
+            ]
+    return out
