@@ -1,0 +1,55 @@
+"""Small in-memory networks and scenarios for engine tests (no files needed)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import TypeAdapter
+
+from corridor.network import Leg, Network, Node
+from corridor.scenario import Scenario
+from corridor.specs import DistField, ProcessSpec, ServiceSpec
+
+_SERVICE = TypeAdapter(ServiceSpec)
+_DIST = TypeAdapter(DistField)
+
+
+def proc(name: str, time_h: Any, **kw: Any) -> ProcessSpec:
+    """A node process; ``time_h`` is a number (fixed) or a distribution mapping."""
+    return ProcessSpec.model_validate({"name": name, "time_h": time_h, **kw})
+
+
+def node(node_id: str, *processes: ProcessSpec, lon: float = 0.0, lat: float = 0.0) -> Node:
+    return Node(node_id, node_id, "XX", "rail_terminal", lon, lat, tuple(processes))
+
+
+def leg(
+    leg_id: str, a: str, b: str, length_km: float, speed_kmh: float | None = None,
+    service: dict[str, Any] | None = None, mode: str = "rail", **kw: Any,
+) -> Leg:
+    svc = _SERVICE.validate_python(service or {"type": "continuous"})
+    for key in ("delay_h", "running_time_h"):
+        if key in kw and kw[key] is not None:
+            kw[key] = _DIST.validate_python(kw[key])
+    return Leg(leg_id, a, b, mode, length_km, svc, speed_kmh=speed_kmh, **kw)
+
+
+def network(nodes: list[Node], legs: list[Leg]) -> Network:
+    return Network({n.id: n for n in nodes}, {x.id: x for x in legs})
+
+
+def scenario(
+    flows: list[dict[str, Any]], routes: dict[str, list[str]], horizon_days: float = 100,
+    warmup_days: float = 0, seed: int = 1, **kw: Any,
+) -> Scenario:
+    data = {
+        "name": "test", "network": "in-memory", "start_date": "2024-01-01",
+        "horizon_days": horizon_days, "warmup_days": warmup_days, "seed": seed,
+        "flows": flows, "routes": routes, **kw,
+    }
+    return Scenario.model_validate(data)
+
+
+def flow(fid: str, origin: str, dest: str, teu_per_day: float, routes: Any, **kw: Any) -> dict[str, Any]:
+    return {"id": fid, "origin": origin, "destination": dest, "teu_per_day": teu_per_day,
+            "routes": routes, "share_40ft": kw.pop("share_40ft", 0.0), **kw}
