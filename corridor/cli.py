@@ -45,7 +45,9 @@ examples:
 
 
 def _fmt_days(value: float) -> str:
-    return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f}"
+    return (
+        "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f}"
+    )
 
 
 def format_summary(summary: pd.DataFrame) -> str:
@@ -55,15 +57,23 @@ def format_summary(summary: pd.DataFrame) -> str:
     shares = [c for c in summary.columns if c.startswith("share_")]
     rows = []
     for _, r in summary.iterrows():
-        top = sorted(((r[c], c.removeprefix("share_")) for c in shares if r[c] == r[c]),
-                     reverse=True)[:3]
-        rows.append({
-            "flow": r["flow"], "route": r["route"], "delivered": int(r["delivered"]),
-            "in transit": int(r["in_transit"]), "TEU/day": f"{r['throughput_teu_per_day']:.1f}",
-            "mean d": _fmt_days(r["mean_days"]), "P50 d": _fmt_days(r["p50_days"]),
-            "P90 d": _fmt_days(r["p90_days"]), "P95 d": _fmt_days(r["p95_days"]),
-            "time goes to": ", ".join(f"{k} {v:.0%}" for v, k in top if v > 0),
-        })
+        top = sorted(
+            ((r[c], c.removeprefix("share_")) for c in shares if r[c] == r[c]), reverse=True
+        )[:3]
+        rows.append(
+            {
+                "flow": r["flow"],
+                "route": r["route"],
+                "delivered": int(r["delivered"]),
+                "in transit": int(r["in_transit"]),
+                "TEU/day": f"{r['throughput_teu_per_day']:.1f}",
+                "mean d": _fmt_days(r["mean_days"]),
+                "P50 d": _fmt_days(r["p50_days"]),
+                "P90 d": _fmt_days(r["p90_days"]),
+                "P95 d": _fmt_days(r["p95_days"]),
+                "time goes to": ", ".join(f"{k} {v:.0%}" for v, k in top if v > 0),
+            }
+        )
     return pd.DataFrame(rows).to_string(index=False)
 
 
@@ -81,12 +91,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     else:
         trips = results.trips
         print(f"scenario  {scenario.name}")
-        print(f"period    {scenario.start_date:%Y-%m-%d}, {scenario.horizon_days:g} days "
-              f"(first {scenario.warmup_days:g} days are warm-up, left out below)")
+        print(
+            f"period    {scenario.start_date:%Y-%m-%d}, {scenario.horizon_days:g} days "
+            f"(first {scenario.warmup_days:g} days are warm-up, left out below)"
+        )
         print(f"seed      {results.seed}")
-        print(f"containers {len(trips):,} created, "
-              f"{int(trips['delivered_h'].notna().sum()):,} delivered, "
-              f"simulated in {results.meta.get('wall_s', 0):.1f} s")
+        print(
+            f"containers {len(trips):,} created, "
+            f"{int(trips['delivered_h'].notna().sum()):,} delivered, "
+            f"simulated in {results.meta.get('wall_s', 0):.1f} s"
+        )
         print()
         print(format_summary(s))
     if args.out:
@@ -104,8 +118,10 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     assert scenario.network_path is not None
     network = load_network(scenario.network_path)
     model = load_model(scenario, network)
-    print(f"ok: {args.scenario}: scenario {scenario.name!r} with {len(model.flows)} flows, "
-          f"{len(model.routes)} routes, {len(model.closure_records)} closure windows")
+    print(
+        f"ok: {args.scenario}: scenario {scenario.name!r} with {len(model.flows)} flows, "
+        f"{len(model.routes)} routes, {len(model.closure_records)} closure windows"
+    )
     print(f"ok: {scenario.network_path}: {len(network.nodes)} nodes, {len(network.legs)} legs")
     return 0
 
@@ -115,12 +131,17 @@ def _cmd_routes(args: argparse.Namespace) -> int:
     from corridor.routing import k_shortest_routes
 
     network = load_network(args.network)
-    routes = k_shortest_routes(network, args.origin, args.destination, k=args.k,
-                               weight=args.by)
-    rows = [{
-        "#": i + 1, "km": f"{r.length_km:,.0f}", "hours": f"{r.time_h:,.1f}",
-        "days": f"{r.time_h / 24:.1f}", "legs": " > ".join(r.legs),
-    } for i, r in enumerate(routes)]
+    routes = k_shortest_routes(network, args.origin, args.destination, k=args.k, weight=args.by)
+    rows = [
+        {
+            "#": i + 1,
+            "km": f"{r.length_km:,.0f}",
+            "hours": f"{r.time_h:,.1f}",
+            "days": f"{r.time_h / 24:.1f}",
+            "legs": " > ".join(r.legs),
+        }
+        for i, r in enumerate(routes)
+    ]
     print(pd.DataFrame(rows).to_string(index=False))
     return 0
 
@@ -146,45 +167,77 @@ def build_parser() -> argparse.ArgumentParser:
             """),
     )
     parser.add_argument("--version", action="version", version=f"corridor {__version__}")
-    parser.add_argument("-v", "--verbose", action="count", default=0,
-                        help="more log lines (-v info, -vv debug)")
+    parser.add_argument(
+        "-v", "--verbose", action="count", default=0, help="more log lines (-v info, -vv debug)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     fmt = argparse.RawDescriptionHelpFormatter
 
-    p = sub.add_parser("run", help="run a scenario and print its per-route summary",
-                       description="Run one replication of a scenario and print, per flow and "
-                       "route, delivered containers and transit days (mean, P50, P90, P95).",
-                       epilog=_RUN_EXAMPLES, formatter_class=fmt)
+    p = sub.add_parser(
+        "run",
+        help="run a scenario and print its per-route summary",
+        description="Run one replication of a scenario and print, per flow and "
+        "route, delivered containers and transit days (mean, P50, P90, P95).",
+        epilog=_RUN_EXAMPLES,
+        formatter_class=fmt,
+    )
     p.add_argument("scenario", type=Path, help="scenario YAML file")
     p.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
-    p.add_argument("--out", type=Path, default=None,
-                   help="save the tables (Parquet) and summary.csv to this folder")
-    p.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                   help="how to print the summary (default: table)")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="save the tables (Parquet) and summary.csv to this folder",
+    )
+    p.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="how to print the summary (default: table)",
+    )
     p.set_defaults(func=_cmd_run)
 
-    p = sub.add_parser("validate", help="check a scenario and its network without simulating",
-                       description="Load and check a scenario and its network; report every "
-                       "problem found, or 'ok'.", epilog=_VALIDATE_EXAMPLES, formatter_class=fmt)
+    p = sub.add_parser(
+        "validate",
+        help="check a scenario and its network without simulating",
+        description="Load and check a scenario and its network; report every "
+        "problem found, or 'ok'.",
+        epilog=_VALIDATE_EXAMPLES,
+        formatter_class=fmt,
+    )
     p.add_argument("scenario", type=Path, help="scenario YAML file")
     p.set_defaults(func=_cmd_validate)
 
-    p = sub.add_parser("routes", help="list the k shortest routes between two nodes",
-                       description="List the k shortest routes between two nodes of a network "
-                       "by free-flow time (running time plus mean node process times, no "
-                       "queueing) or by distance.", epilog=_ROUTES_EXAMPLES, formatter_class=fmt)
+    p = sub.add_parser(
+        "routes",
+        help="list the k shortest routes between two nodes",
+        description="List the k shortest routes between two nodes of a network "
+        "by free-flow time (running time plus mean node process times, no "
+        "queueing) or by distance.",
+        epilog=_ROUTES_EXAMPLES,
+        formatter_class=fmt,
+    )
     p.add_argument("network", type=Path, help="GeoJSON network file")
     p.add_argument("origin", help="node id to start from")
     p.add_argument("destination", help="node id to end at")
     p.add_argument("-k", type=int, default=3, help="how many routes (default 3)")
-    p.add_argument("--by", choices=("time_h", "length_km"), default="time_h",
-                   help="rank by free-flow time (default) or by distance")
+    p.add_argument(
+        "--by",
+        choices=("time_h", "length_km"),
+        default="time_h",
+        help="rank by free-flow time (default) or by distance",
+    )
     p.set_defaults(func=_cmd_routes)
 
-    p = sub.add_parser("schema", help="print the JSON Schema of scenario files",
-                       description="Print the JSON Schema of scenario files, for editors' "
-                       "autocompletion and checks.", epilog=_SCHEMA_EXAMPLES, formatter_class=fmt)
+    p = sub.add_parser(
+        "schema",
+        help="print the JSON Schema of scenario files",
+        description="Print the JSON Schema of scenario files, for editors' "
+        "autocompletion and checks.",
+        epilog=_SCHEMA_EXAMPLES,
+        formatter_class=fmt,
+    )
     p.set_defaults(func=_cmd_schema)
     return parser
 
@@ -193,7 +246,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``corridor`` command."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    level = logging.WARNING if args.verbose == 0 else logging.INFO if args.verbose == 1 else logging.DEBUG
+    level = (
+        logging.WARNING
+        if args.verbose == 0
+        else logging.INFO
+        if args.verbose == 1
+        else logging.DEBUG
+    )
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.func(args))

@@ -20,7 +20,7 @@ from corridor.distributions import Sampler
 from corridor.errors import Problem, ScenarioError
 from corridor.network import Leg, Network, Node
 from corridor.scenario import ProcessChange, Scenario
-from corridor.specs import ProcessSpec, ServiceSpec, WEEKDAYS
+from corridor.specs import WEEKDAYS, ProcessSpec, ServiceSpec
 from corridor.windows import ClosureRecord, OpenTimes, storm_closures, window_hours
 from corridor.yamlio import line_of, pydantic_problems
 
@@ -212,17 +212,22 @@ def _apply_process_changes(
         loc = ("nodes", node.id, "processes", name)
         if name not in names:
             if change.remove:
-                problems.add(loc, f"node {node.id!r} has no process {name!r} to remove",
-                             _did_you_mean(name, names))
+                problems.add(
+                    loc,
+                    f"node {node.id!r} has no process {name!r} to remove",
+                    _did_you_mean(name, names),
+                )
                 continue
             if change.time_h is None:
                 problems.add(
-                    loc, f"node {node.id!r} has no process {name!r}",
+                    loc,
+                    f"node {node.id!r} has no process {name!r}",
                     _did_you_mean(name, names) or "to add a process, give at least time_h",
                 )
                 continue
-            fields = change.model_dump(exclude_none=True, exclude={"remove", "time_factor",
-                                                                     "extra_servers"})
+            fields = change.model_dump(
+                exclude_none=True, exclude={"remove", "time_factor", "extra_servers"}
+            )
             try:
                 procs.append(ProcessSpec.model_validate({"name": name, **fields}))
                 names.append(name)
@@ -236,7 +241,8 @@ def _apply_process_changes(
             continue
         spec = procs[i]
         update: dict[str, Any] = {
-            k: v for k, v in change.model_dump(exclude_none=True).items()
+            k: v
+            for k, v in change.model_dump(exclude_none=True).items()
             if k not in {"remove", "time_factor", "extra_servers", "time_h"}
         }
         time_h = change.time_h if change.time_h is not None else spec.time_h
@@ -246,12 +252,19 @@ def _apply_process_changes(
         if change.extra_servers is not None:
             base = update.get("servers", spec.servers)
             if base is None:
-                problems.add(loc, f"process {name!r} at {node.id!r} is a pure delay (no servers)",
-                             "set servers instead of extra_servers")
+                problems.add(
+                    loc,
+                    f"process {name!r} at {node.id!r} is a pure delay (no servers)",
+                    "set servers instead of extra_servers",
+                )
                 continue
             if base + change.extra_servers < 1:
-                problems.add(loc, f"extra_servers {change.extra_servers} leaves "
-                             f"{base + change.extra_servers} servers", "keep at least 1")
+                problems.add(
+                    loc,
+                    f"extra_servers {change.extra_servers} leaves "
+                    f"{base + change.extra_servers} servers",
+                    "keep at least 1",
+                )
                 continue
             update["servers"] = base + change.extra_servers
         procs[i] = spec.model_copy(update=update)
@@ -300,6 +313,7 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
     ScenarioError
         Listing every way the scenario does not fit the network.
     """
+    loc: tuple[Any, ...]
     problems = _Problems(scenario)
     run_seed = scenario.seed if seed is None else seed
 
@@ -307,16 +321,22 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
     nodes = dict(network.nodes)
     for node_id, change in scenario.nodes.items():
         if node_id not in nodes:
-            problems.add(("nodes", node_id), f"unknown node {node_id!r}",
-                         _did_you_mean(node_id, nodes) or "node ids are in the network file")
+            problems.add(
+                ("nodes", node_id),
+                f"unknown node {node_id!r}",
+                _did_you_mean(node_id, nodes) or "node ids are in the network file",
+            )
             continue
         node = nodes[node_id]
         if isinstance(change.processes, list):
             seen: set[str] = set()
             for i, p in enumerate(change.processes):
                 if p.name in seen:
-                    problems.add(("nodes", node_id, "processes", i),
-                                 f"process name {p.name!r} is used twice", "names must be unique")
+                    problems.add(
+                        ("nodes", node_id, "processes", i),
+                        f"process name {p.name!r} is used twice",
+                        "names must be unique",
+                    )
                 seen.add(p.name)
             nodes[node_id] = dataclasses.replace(node, processes=tuple(change.processes))
         else:
@@ -326,8 +346,11 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
     legs = dict(network.legs)
     for leg_id, leg_change in scenario.legs.items():
         if leg_id not in legs:
-            problems.add(("legs", leg_id), f"unknown leg {leg_id!r}",
-                         _did_you_mean(leg_id, legs) or "leg ids are in the network file")
+            problems.add(
+                ("legs", leg_id),
+                f"unknown leg {leg_id!r}",
+                _did_you_mean(leg_id, legs) or "leg ids are in the network file",
+            )
             continue
         legs[leg_id] = _apply_leg_change(legs[leg_id], leg_change, problems)
 
@@ -345,8 +368,11 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
                 problems.add(loc, f"unknown leg {leg_id!r}", _did_you_mean(leg_id, legs))
                 ok = False
             elif not legs[leg_id].enabled:
-                problems.add(loc, f"leg {leg_id!r} is disabled in this scenario",
-                             f"enable it with legs: {{{leg_id}: {{enabled: true}}}}")
+                problems.add(
+                    loc,
+                    f"leg {leg_id!r} is disabled in this scenario",
+                    f"enable it with legs: {{{leg_id}: {{enabled: true}}}}",
+                )
                 ok = False
         if not ok:
             continue
@@ -368,8 +394,7 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
             node_seq.append(node_index[legs[leg_id].to_node])
             cum.append(cum[-1] + legs[leg_id].length_km)
         if len(set(node_seq)) != len(node_seq):
-            problems.add(("routes", name), "the route visits a node twice",
-                         "routes must not loop")
+            problems.add(("routes", name), "the route visits a node twice", "routes must not loop")
             continue
         route_index[name] = len(route_objs)
         route_objs.append((name, tuple(leg_index[x] for x in chain), tuple(node_seq), tuple(cum)))
@@ -387,9 +412,11 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
         idx: list[int] = []
         for rname in flow.routes:
             if rname not in scenario.routes:
-                problems.add((*loc, "routes", rname), f"unknown route {rname!r}",
-                             _did_you_mean(rname, list(scenario.routes)) or
-                             "define it under routes:")
+                problems.add(
+                    (*loc, "routes", rname),
+                    f"unknown route {rname!r}",
+                    _did_you_mean(rname, list(scenario.routes)) or "define it under routes:",
+                )
                 bad = True
                 continue
             if rname not in route_index:
@@ -397,14 +424,18 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
                 continue
             r = route_objs[route_index[rname]]
             if not bad and r[2][0] != node_index[flow.origin]:
-                problems.add((*loc, "routes", rname),
-                             f"route {rname!r} starts at {list(nodes)[r[2][0]]!r}, not at the "
-                             f"flow's origin {flow.origin!r}")
+                problems.add(
+                    (*loc, "routes", rname),
+                    f"route {rname!r} starts at {list(nodes)[r[2][0]]!r}, not at the "
+                    f"flow's origin {flow.origin!r}",
+                )
                 bad = True
             if not bad and r[2][-1] != node_index[flow.destination]:
-                problems.add((*loc, "routes", rname),
-                             f"route {rname!r} ends at {list(nodes)[r[2][-1]]!r}, not at the "
-                             f"flow's destination {flow.destination!r}")
+                problems.add(
+                    (*loc, "routes", rname),
+                    f"route {rname!r} ends at {list(nodes)[r[2][-1]]!r}, not at the "
+                    f"flow's destination {flow.destination!r}",
+                )
                 bad = True
             idx.append(route_index[rname])
         if bad:
@@ -417,13 +448,20 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
             cum_share.append(acc)
         cum_share[-1] = 1.0
         mean_teu = 1.0 + flow.share_40ft
-        flows.append(FlowRT(
-            index=len(flows), id=flow.id, origin=node_index[flow.origin],
-            destination=node_index[flow.destination],
-            containers_per_h=flow.teu_per_day / 24.0 / mean_teu, arrival=flow.arrival,
-            growth_per_year=1.0 + flow.growth_pct_per_year / 100.0, share_40ft=flow.share_40ft,
-            routes=tuple(idx), route_cum=tuple(cum_share),
-        ))
+        flows.append(
+            FlowRT(
+                index=len(flows),
+                id=flow.id,
+                origin=node_index[flow.origin],
+                destination=node_index[flow.destination],
+                containers_per_h=flow.teu_per_day / 24.0 / mean_teu,
+                arrival=flow.arrival,
+                growth_per_year=1.0 + flow.growth_pct_per_year / 100.0,
+                share_40ft=flow.share_40ft,
+                routes=tuple(idx),
+                route_cum=tuple(cum_share),
+            )
+        )
 
     # --- closures and storms
     known = set(nodes) | set(legs)
@@ -431,16 +469,24 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
     for ci, closure in enumerate(scenario.closures):
         for ei, elem in enumerate(closure.elements):
             if elem not in known:
-                problems.add(("closures", ci, "elements", ei), f"unknown node or leg {elem!r}",
-                             _did_you_mean(elem, sorted(known)))
+                problems.add(
+                    ("closures", ci, "elements", ei),
+                    f"unknown node or leg {elem!r}",
+                    _did_you_mean(elem, sorted(known)),
+                )
                 continue
-            records.extend(ClosureRecord(elem, a, b, closure.reason or "closure")
-                           for a, b in window_hours(closure, scenario))
+            records.extend(
+                ClosureRecord(elem, a, b, closure.reason or "closure")
+                for a, b in window_hours(closure, scenario)
+            )
     for si, storm in enumerate(scenario.storms):
         missing = [e for e in storm.elements if e not in known]
         for elem in missing:
-            problems.add(("storms", si, "elements"), f"unknown node or leg {elem!r}",
-                         _did_you_mean(elem, sorted(known)))
+            problems.add(
+                ("storms", si, "elements"),
+                f"unknown node or leg {elem!r}",
+                _did_you_mean(elem, sorted(known)),
+            )
         if not missing:
             records.extend(storm_closures(storm, scenario, run_seed))
 
@@ -449,14 +495,24 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
     for si, season in enumerate(scenario.seasons):
         for li, leg_id in enumerate(season.legs):
             if leg_id not in legs:
-                problems.add(("seasons", si, "legs", li), f"unknown leg {leg_id!r}",
-                             _did_you_mean(leg_id, legs))
+                problems.add(
+                    ("seasons", si, "legs", li),
+                    f"unknown leg {leg_id!r}",
+                    _did_you_mean(leg_id, legs),
+                )
                 continue
             for a, b in window_hours(season, scenario):
-                season_lists[leg_index[leg_id]].append(SeasonRT(
-                    season.name, a, b, season.speed_factor, season.capacity_factor,
-                    season.headway_factor, _sampler(season.extra_delay_h),
-                ))
+                season_lists[leg_index[leg_id]].append(
+                    SeasonRT(
+                        season.name,
+                        a,
+                        b,
+                        season.speed_factor,
+                        season.capacity_factor,
+                        season.headway_factor,
+                        _sampler(season.extra_delay_h),
+                    )
+                )
 
     # --- capacity changes
     changes: list[tuple[float, int, int, int]] = []
@@ -467,13 +523,19 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
             continue
         pnames = [p.name for p in nodes[cc.node].processes]
         if cc.process not in pnames:
-            problems.add((*loc, "process"), f"node {cc.node!r} has no process {cc.process!r}",
-                         _did_you_mean(cc.process, pnames))
+            problems.add(
+                (*loc, "process"),
+                f"node {cc.node!r} has no process {cc.process!r}",
+                _did_you_mean(cc.process, pnames),
+            )
             continue
         pi = pnames.index(cc.process)
         if nodes[cc.node].processes[pi].servers is None:
-            problems.add((*loc, "process"), f"process {cc.process!r} at {cc.node!r} has no "
-                         "servers (a pure delay)", "give it servers in the network or scenario")
+            problems.add(
+                (*loc, "process"),
+                f"process {cc.process!r} at {cc.node!r} has no servers (a pure delay)",
+                "give it servers in the network or scenario",
+            )
             continue
         t = scenario.hours_since_start(cc.at) if cc.at is not None else (cc.at_day or 0.0) * 24.0
         changes.append((t, node_index[cc.node], pi, cc.servers))
@@ -485,9 +547,11 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
         leg = list(legs.values())[li]
         cap = getattr(leg.service, "capacity_teu", None)
         if cap is not None and cap < max_teu:
-            problems.add(("legs", leg.id, "service", "capacity_teu"),
-                         f"capacity {cap} TEU cannot carry a 40' container (2 TEU)",
-                         "raise capacity_teu or set share_40ft: 0")
+            problems.add(
+                ("legs", leg.id, "service", "capacity_teu"),
+                f"capacity {cap} TEU cannot carry a 40' container (2 TEU)",
+                "raise capacity_teu or set share_40ft: 0",
+            )
 
     if problems.items:
         raise ScenarioError(scenario.source or scenario.name, problems.items)
@@ -502,12 +566,21 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
             for at in p.at:
                 mask |= _AT_BITS[at]
             places.append(Place("node", nid, p.name, p.activity))
-            procs.append(ProcessRT(
-                index=pi, place=len(places) - 1, name=p.name, activity=p.activity,
-                sampler=p.time_h.compile(), servers=p.servers, per_vehicle=p.per == "vehicle",
-                probability=p.probability, at_mask=mask, cost_usd_per_teu=p.cost_usd_per_teu,
-                stream=f"node:{nid}:{p.name}",
-            ))
+            procs.append(
+                ProcessRT(
+                    index=pi,
+                    place=len(places) - 1,
+                    name=p.name,
+                    activity=p.activity,
+                    sampler=p.time_h.compile(),
+                    servers=p.servers,
+                    per_vehicle=p.per == "vehicle",
+                    probability=p.probability,
+                    at_mask=mask,
+                    cost_usd_per_teu=p.cost_usd_per_teu,
+                    stream=f"node:{nid}:{p.name}",
+                )
+            )
         node_rts.append(NodeRT(node_index[nid], nid, tuple(procs)))
     leg_rts: list[LegRT] = []
     for lid, leg in legs.items():
@@ -515,32 +588,54 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
         svc = leg.service
         fleet = None
         if svc.fleet is not None:
-            fleet = FleetRT(svc.fleet.vehicles, svc.fleet.turnaround_h.compile(),
-                            svc.fleet.return_speed_kmh)
+            fleet = FleetRT(
+                svc.fleet.vehicles, svc.fleet.turnaround_h.compile(), svc.fleet.return_speed_kmh
+            )
         headway = getattr(svc, "headway_h", None)
         weekdays = getattr(svc, "weekdays", None) or []
-        leg_rts.append(LegRT(
-            index=leg_index[lid], id=lid, from_node=node_index[leg.from_node],
-            to_node=node_index[leg.to_node], mode=leg.mode, length_km=leg.length_km,
-            speed_kmh=leg.speed_kmh, running=_sampler(leg.running_time_h),
-            delay=_sampler(leg.delay_h), kind=svc.type,
-            capacity_teu=float(getattr(svc, "capacity_teu", math.inf)),
-            headway_h=headway, offset_h=float(getattr(svc, "offset_h", 0.0)),
-            weekdays=tuple(WEEKDAYS.index(d) for d in weekdays),
-            departure_time_h=float(getattr(svc, "departure_time_h", 0.0)),
-            max_wait_h=float(getattr(svc, "max_wait_h", 0.0)), fleet=fleet,
-            cost_usd_per_teu=leg.cost_usd_per_teu, co2e_kg_per_teu_km=leg.co2e_kg_per_teu_km,
-            place=len(places) - 1,
-        ))
+        leg_rts.append(
+            LegRT(
+                index=leg_index[lid],
+                id=lid,
+                from_node=node_index[leg.from_node],
+                to_node=node_index[leg.to_node],
+                mode=leg.mode,
+                length_km=leg.length_km,
+                speed_kmh=leg.speed_kmh,
+                running=_sampler(leg.running_time_h),
+                delay=_sampler(leg.delay_h),
+                kind=svc.type,
+                capacity_teu=float(getattr(svc, "capacity_teu", math.inf)),
+                headway_h=headway,
+                offset_h=float(getattr(svc, "offset_h", 0.0)),
+                weekdays=tuple(WEEKDAYS.index(d) for d in weekdays),
+                departure_time_h=float(getattr(svc, "departure_time_h", 0.0)),
+                max_wait_h=float(getattr(svc, "max_wait_h", 0.0)),
+                fleet=fleet,
+                cost_usd_per_teu=leg.cost_usd_per_teu,
+                co2e_kg_per_teu_km=leg.co2e_kg_per_teu_km,
+                place=len(places) - 1,
+            )
+        )
     by_elem: dict[str, list[tuple[float, float]]] = {}
     for rec in records:
         by_elem.setdefault(rec.element, []).append((rec.start_h, rec.end_h))
     node_closures = tuple(OpenTimes(by_elem.get(nid, [])) for nid in nodes)
     leg_closures = tuple(OpenTimes(by_elem.get(lid, [])) for lid in legs)
-    routes = tuple(RouteRT(i, name, lg, nd, cum) for i, (name, lg, nd, cum) in enumerate(route_objs))
+    routes = tuple(
+        RouteRT(i, name, lg, nd, cum) for i, (name, lg, nd, cum) in enumerate(route_objs)
+    )
     return Model(
-        scenario=scenario, seed=run_seed, nodes=tuple(node_rts), legs=tuple(leg_rts),
-        routes=routes, flows=tuple(flows), places=tuple(places), node_closures=node_closures,
-        leg_closures=leg_closures, closure_records=tuple(sorted(records, key=lambda r: r.start_h)),
-        seasons=tuple(tuple(s) for s in season_lists), capacity_changes=tuple(sorted(changes)),
+        scenario=scenario,
+        seed=run_seed,
+        nodes=tuple(node_rts),
+        legs=tuple(leg_rts),
+        routes=routes,
+        flows=tuple(flows),
+        places=tuple(places),
+        node_closures=node_closures,
+        leg_closures=leg_closures,
+        closure_records=tuple(sorted(records, key=lambda r: r.start_h)),
+        seasons=tuple(tuple(s) for s in season_lists),
+        capacity_changes=tuple(sorted(changes)),
     )

@@ -95,7 +95,7 @@ class _LegQueue:
         if not self.pending:
             return _INF
         need = int(capacity - load) + 1
-        for ready, _, _, teu in heapq.nsmallest(need, self.pending):
+        for ready, _, _, teu in _heap_smallest(self.pending, need):
             if load + teu > capacity:
                 return ready
             load += teu
@@ -134,17 +134,21 @@ class Engine:
         self.coins: list[list[Uniforms | None]] = []
         self.servers: list[list[list[float] | None]] = []
         for node in model.nodes:
-            self.draws.append([
-                None if p.sampler.is_fixed else Draws(p.sampler, stream(seed, p.stream))
-                for p in node.processes
-            ])
-            self.coins.append([
-                Uniforms(stream(seed, p.stream + ":probability")) if p.probability < 1 else None
-                for p in node.processes
-            ])
-            self.servers.append([
-                [0.0] * p.servers if p.servers is not None else None for p in node.processes
-            ])
+            self.draws.append(
+                [
+                    None if p.sampler.is_fixed else Draws(p.sampler, stream(seed, p.stream))
+                    for p in node.processes
+                ]
+            )
+            self.coins.append(
+                [
+                    Uniforms(stream(seed, p.stream + ":probability")) if p.probability < 1 else None
+                    for p in node.processes
+                ]
+            )
+            self.servers.append(
+                [[0.0] * p.servers if p.servers is not None else None for p in node.processes]
+            )
         # legs
         self.run_draws: list[Draws | None] = []
         self.delay_draws: list[Draws | None] = []
@@ -157,22 +161,29 @@ class Engine:
         for leg in model.legs:
             self.run_draws.append(
                 Draws(leg.running, stream(seed, f"leg:{leg.id}:running"))
-                if leg.running is not None and not leg.running.is_fixed else None
+                if leg.running is not None and not leg.running.is_fixed
+                else None
             )
             self.delay_draws.append(
                 Draws(leg.delay, stream(seed, f"leg:{leg.id}:delay"))
-                if leg.delay is not None and not leg.delay.is_fixed else None
+                if leg.delay is not None and not leg.delay.is_fixed
+                else None
             )
             if leg.fleet is not None:
                 self.fleet_home.append([(0.0, v) for v in range(leg.fleet.vehicles)])
-                self.turn_draws.append(Draws(leg.fleet.turnaround, stream(seed, f"leg:{leg.id}:fleet")))
+                self.turn_draws.append(
+                    Draws(leg.fleet.turnaround, stream(seed, f"leg:{leg.id}:fleet"))
+                )
             else:
                 self.fleet_home.append(None)
                 self.turn_draws.append(None)
-            self.season_draws.append({
-                s.name: Draws(s.extra_delay, stream(seed, f"season:{s.name}:{leg.id}"))
-                for s in model.seasons[leg.index] if s.extra_delay is not None
-            })
+            self.season_draws.append(
+                {
+                    s.name: Draws(s.extra_delay, stream(seed, f"season:{s.name}:{leg.id}"))
+                    for s in model.seasons[leg.index]
+                    if s.extra_delay is not None
+                }
+            )
 
     # ------------------------------------------------------------------ scheduling helpers
     def _at(self, t: float, fn: Callable[..., None], *args: Any) -> None:
@@ -212,7 +223,8 @@ class Engine:
     def _flow(self, flow: FlowRT) -> Generator[simpy.Event, Any, None]:
         seed = self.m.seed
         gaps = Draws(
-            Fixed(value=1.0).compile() if flow.arrival == "fixed"
+            Fixed(value=1.0).compile()
+            if flow.arrival == "fixed"
             else Exponential(dist="exponential", mean=1.0).compile(),
             stream(seed, f"flow:{flow.id}:arrivals"),
         )
@@ -479,7 +491,10 @@ class Engine:
         self._at(arr, self._arrive, leg, [c])
 
     def _depart(
-        self, leg: LegRT, vehicle: int, boarded: list[tuple[float, int, int, int]],
+        self,
+        leg: LegRT,
+        vehicle: int,
+        boarded: list[tuple[float, int, int, int]],
         capacity: float,
     ) -> None:
         """A vehicle leaves now with ``boarded`` containers."""
@@ -595,6 +610,24 @@ class Engine:
             self._depart(leg, vehicle, queue.board(capacity), capacity)
 
 
+def _heap_smallest(
+    heap: list[tuple[float, int, int, int]], k: int
+) -> Generator[tuple[float, int, int, int], None, None]:
+    """The ``k`` smallest items of a heap, in order, in O(k log k) (the heap is not changed)."""
+    if not heap:
+        return
+    frontier = [(heap[0], 0)]
+    n = len(heap)
+    for _ in range(k):
+        if not frontier:
+            return
+        item, i = heapq.heappop(frontier)
+        yield item
+        for j in (2 * i + 1, 2 * i + 2):
+            if j < n:
+                heapq.heappush(frontier, (heap[j], j))
+
+
 def _wake(ev: simpy.Event, _timer: simpy.Event) -> None:
     if not ev.triggered:
         ev.succeed()
@@ -607,7 +640,7 @@ def _next_weekday_slot(model: Model, leg: LegRT, after: float) -> float:
     midnight_offset = start.hour + start.minute / 60 + start.second / 3600
     weekday0 = start.weekday()
     day = math.floor((after + midnight_offset) / 24.0)
-    for step in range(0, 9):
+    for step in range(9):
         d = day + step
         if (weekday0 + d) % 7 in leg.weekdays:
             t = d * 24.0 - midnight_offset + leg.departure_time_h

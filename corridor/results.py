@@ -31,17 +31,31 @@ from corridor.records import STAGE_KINDS, Recorder, as_numpy
 __all__ = ["SUMMARY_COLUMNS", "Results", "summarize"]
 
 SUMMARY_COLUMNS = [
-    "flow", "route", "created", "delivered", "in_transit", "teu_delivered",
-    "throughput_teu_per_day", "mean_days", "p50_days", "p90_days", "p95_days", "max_days",
+    "flow",
+    "route",
+    "created",
+    "delivered",
+    "in_transit",
+    "teu_delivered",
+    "throughput_teu_per_day",
+    "mean_days",
+    "p50_days",
+    "p90_days",
+    "p95_days",
+    "max_days",
 ]
 
 
 def _cat(values: list[str], codes: np.ndarray) -> pd.Categorical:
-    return pd.Categorical.from_codes(codes.astype(np.int32), categories=pd.Index(values))
+    cat: pd.Categorical = pd.Categorical.from_codes(  # type: ignore[assignment]
+        codes.astype(np.int32), categories=pd.Index(values)
+    )
+    return cat
 
 
-def _timestamps(start: pd.Timestamp, hours: np.ndarray) -> pd.Series:
-    return start + pd.to_timedelta(hours, unit="h")
+def _timestamps(start: pd.Timestamp, hours: np.ndarray) -> pd.DatetimeIndex:
+    out: pd.DatetimeIndex = start + pd.to_timedelta(hours, unit="h")
+    return out
 
 
 def _nan_after(values: np.ndarray, horizon: float) -> np.ndarray:
@@ -67,7 +81,9 @@ class Results:
     meta: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_records(cls, model: Model, rec: Recorder, meta: dict[str, Any] | None = None) -> Results:
+    def from_records(
+        cls, model: Model, rec: Recorder, meta: dict[str, Any] | None = None
+    ) -> Results:
         """Build the tables of a finished run."""
         horizon = model.horizon_h
         start = pd.Timestamp(model.scenario.start_date)
@@ -83,37 +99,50 @@ class Results:
         created = as_numpy(rec.c_created, np.float64)
         delivered = _nan_after(as_numpy(rec.c_delivered, np.float64), horizon)
         route_km = np.array([r.length_km for r in model.routes]) if routes else np.zeros(0)
-        leg_cost = np.array([
-            sum(model.legs[li].cost_usd_per_teu for li in r.legs) for r in model.routes
-        ]) if routes else np.zeros(0)
-        co2_factor = np.array([
-            sum(model.legs[li].length_km * (model.legs[li].co2e_kg_per_teu_km or 0.0)
-                for li in r.legs)
-            if all(model.legs[li].co2e_kg_per_teu_km is not None for li in r.legs) else np.nan
-            for r in model.routes
-        ]) if routes else np.zeros(0)
+        leg_cost = (
+            np.array([sum(model.legs[li].cost_usd_per_teu for li in r.legs) for r in model.routes])
+            if routes
+            else np.zeros(0)
+        )
+        co2_factor = (
+            np.array(
+                [
+                    sum(
+                        model.legs[li].length_km * (model.legs[li].co2e_kg_per_teu_km or 0.0)
+                        for li in r.legs
+                    )
+                    if all(model.legs[li].co2e_kg_per_teu_km is not None for li in r.legs)
+                    else np.nan
+                    for r in model.routes
+                ]
+            )
+            if routes
+            else np.zeros(0)
+        )
         origin = np.array([f.origin for f in model.flows], dtype=np.int32)
         dest = np.array([f.destination for f in model.flows], dtype=np.int32)
         transit = delivered - created
-        trips = pd.DataFrame({
-            "container": np.arange(len(c_flow), dtype=np.int64),
-            "flow": _cat(flows, c_flow),
-            "route": _cat(routes, c_route),
-            "origin": _cat(nodes, origin[c_flow] if len(c_flow) else c_flow),
-            "destination": _cat(nodes, dest[c_flow] if len(c_flow) else c_flow),
-            "teu": teu,
-            "created_h": created,
-            "delivered_h": delivered,
-            "transit_h": transit,
-            "transit_days": transit / 24.0,
-            "km": route_km[c_route] if len(c_route) else np.zeros(0),
-            "cost_usd": (leg_cost[c_route] * teu if len(c_route) else np.zeros(0))
-            + as_numpy(rec.c_node_cost, np.float64),
-            "co2e_kg": co2_factor[c_route] * teu if len(c_route) else np.zeros(0),
-            "in_warmup": created < model.warmup_h,
-            "created_at": _timestamps(start, created),
-            "delivered_at": _timestamps(start, delivered),
-        })
+        trips = pd.DataFrame(
+            {
+                "container": np.arange(len(c_flow), dtype=np.int64),
+                "flow": _cat(flows, c_flow),
+                "route": _cat(routes, c_route),
+                "origin": _cat(nodes, origin[c_flow] if len(c_flow) else c_flow),
+                "destination": _cat(nodes, dest[c_flow] if len(c_flow) else c_flow),
+                "teu": teu,
+                "created_h": created,
+                "delivered_h": delivered,
+                "transit_h": transit,
+                "transit_days": transit / 24.0,
+                "km": route_km[c_route] if len(c_route) else np.zeros(0),
+                "cost_usd": (leg_cost[c_route] * teu if len(c_route) else np.zeros(0))
+                + as_numpy(rec.c_node_cost, np.float64),
+                "co2e_kg": co2_factor[c_route] * teu if len(c_route) else np.zeros(0),
+                "in_warmup": created < model.warmup_h,
+                "created_at": _timestamps(start, created),
+                "delivered_at": _timestamps(start, delivered),
+            }
+        )
 
         # --- stages
         places = model.places
@@ -127,14 +156,12 @@ class Results:
         s_end = _nan_after(s_end, horizon)
         # km travelled at the end of each stage: table (route, place) -> km
         km_table = np.full((max(1, len(routes)), max(1, len(places))), np.nan)
-        place_of_leg = {model.legs[i].id: i for i in range(len(model.legs))}
         for r in model.routes:
             for pos, node in enumerate(r.nodes):
                 for p in model.nodes[node].processes:
                     km_table[r.index, p.place] = r.cum_km[pos]
             for pos, li in enumerate(r.legs):
                 km_table[r.index, model.legs[li].place] = r.cum_km[pos + 1]
-        _ = place_of_leg
         s_route = c_route[s_cid] if len(s_cid) else s_cid
         order = np.lexsort((s_start, s_cid)) if len(s_cid) else np.zeros(0, dtype=np.int64)
         elem_type = np.array([0 if p.element_type == "node" else 1 for p in places], dtype=np.int8)
@@ -147,22 +174,24 @@ class Results:
         s_place, s_cid, s_start, s_end, s_kind, s_route = (
             a[order] for a in (s_place, s_cid, s_start, s_end, s_kind, s_route)
         )
-        stages = pd.DataFrame({
-            "container": s_cid.astype(np.int64),
-            "flow": _cat(flows, c_flow[s_cid]) if len(s_cid) else _cat(flows, s_cid),
-            "route": _cat(routes, s_route),
-            "element_type": _cat(["node", "leg"], elem_type[s_place]),
-            "element": _cat(elem_names, elem_code[s_place]),
-            "process": _cat(proc_names, proc_code[s_place]),
-            "activity": _cat(act_names, act_code[s_place]),
-            "kind": _cat(list(STAGE_KINDS), s_kind),
-            "start_h": s_start,
-            "end_h": s_end,
-            "duration_h": s_end - s_start,
-            "km": km_table[s_route, s_place] if len(s_cid) else np.zeros(0),
-            "start_at": _timestamps(start, s_start),
-            "end_at": _timestamps(start, s_end),
-        })
+        stages = pd.DataFrame(
+            {
+                "container": s_cid.astype(np.int64),
+                "flow": _cat(flows, c_flow[s_cid]) if len(s_cid) else _cat(flows, s_cid),
+                "route": _cat(routes, s_route),
+                "element_type": _cat(["node", "leg"], elem_type[s_place]),
+                "element": _cat(elem_names, elem_code[s_place]),
+                "process": _cat(proc_names, proc_code[s_place]),
+                "activity": _cat(act_names, act_code[s_place]),
+                "kind": _cat(list(STAGE_KINDS), s_kind),
+                "start_h": s_start,
+                "end_h": s_end,
+                "duration_h": s_end - s_start,
+                "km": km_table[s_route, s_place] if len(s_cid) else np.zeros(0),
+                "start_at": _timestamps(start, s_start),
+                "end_at": _timestamps(start, s_end),
+            }
+        )
 
         # --- departures
         d_leg = as_numpy(rec.d_leg, np.int32)
@@ -175,25 +204,35 @@ class Results:
         from_nodes = np.array([leg.from_node for leg in model.legs], dtype=np.int32)
         to_nodes = np.array([leg.to_node for leg in model.legs], dtype=np.int32)
         d_ret = as_numpy(rec.d_return, np.int8)[keep]
-        departures = pd.DataFrame({
-            "leg": _cat(legs, d_leg),
-            "mode": _cat(list(dict.fromkeys(leg.mode for leg in model.legs)) or ["sea"],
-                         np.array([list(dict.fromkeys(x.mode for x in model.legs)).index(
-                             model.legs[i].mode) for i in d_leg], dtype=np.int32)),
-            "from_node": _cat(nodes, np.where(d_ret == 1, to_nodes[d_leg], from_nodes[d_leg])
-                              if len(d_leg) else d_leg),
-            "to_node": _cat(nodes, np.where(d_ret == 1, from_nodes[d_leg], to_nodes[d_leg])
-                            if len(d_leg) else d_leg),
-            "vehicle": as_numpy(rec.d_vehicle, np.int32)[keep],
-            "direction": _cat(["out", "return"], d_ret),
-            "depart_h": d_dep,
-            "arrive_h": d_arr,
-            "load_teu": d_load,
-            "containers": as_numpy(rec.d_n, np.int32)[keep],
-            "capacity_teu": d_cap,
-            "load_factor": np.where(d_cap > 0, d_load / np.where(d_cap > 0, d_cap, 1), np.nan),
-            "depart_at": _timestamps(start, d_dep),
-        })
+        modes = list(dict.fromkeys(leg.mode for leg in model.legs))
+        leg_mode = np.array([modes.index(leg.mode) for leg in model.legs], dtype=np.int32)
+        departures = pd.DataFrame(
+            {
+                "leg": _cat(legs, d_leg),
+                "mode": _cat(modes, leg_mode[d_leg]),
+                "from_node": _cat(
+                    nodes,
+                    np.where(d_ret == 1, to_nodes[d_leg], from_nodes[d_leg])
+                    if len(d_leg)
+                    else d_leg,
+                ),
+                "to_node": _cat(
+                    nodes,
+                    np.where(d_ret == 1, from_nodes[d_leg], to_nodes[d_leg])
+                    if len(d_leg)
+                    else d_leg,
+                ),
+                "vehicle": as_numpy(rec.d_vehicle, np.int32)[keep],
+                "direction": _cat(["out", "return"], d_ret),
+                "depart_h": d_dep,
+                "arrive_h": d_arr,
+                "load_teu": d_load,
+                "containers": as_numpy(rec.d_n, np.int32)[keep],
+                "capacity_teu": d_cap,
+                "load_factor": np.where(d_cap > 0, d_load / np.where(d_cap > 0, d_cap, 1), np.nan),
+                "depart_at": _timestamps(start, d_dep),
+            }
+        )
 
         # --- resources (jobs at capacity-limited processes)
         j_place = as_numpy(rec.j_place, np.int32)
@@ -202,34 +241,46 @@ class Results:
         j_place, j_arr = j_place[keep], j_arr[keep]
         j_start = _nan_after(as_numpy(rec.j_start, np.float64)[keep], horizon)
         j_end = _nan_after(as_numpy(rec.j_end, np.float64)[keep], horizon)
-        resources = pd.DataFrame({
-            "node": _cat(elem_names, elem_code[j_place]),
-            "process": _cat(proc_names, proc_code[j_place]),
-            "activity": _cat(act_names, act_code[j_place]),
-            "arrival_h": j_arr,
-            "start_h": j_start,
-            "end_h": j_end,
-            "wait_h": j_start - j_arr,
-            "containers": as_numpy(rec.j_n, np.int32)[keep],
-            "teu": as_numpy(rec.j_teu, np.float64)[keep],
-        })
+        resources = pd.DataFrame(
+            {
+                "node": _cat(elem_names, elem_code[j_place]),
+                "process": _cat(proc_names, proc_code[j_place]),
+                "activity": _cat(act_names, act_code[j_place]),
+                "arrival_h": j_arr,
+                "start_h": j_start,
+                "end_h": j_end,
+                "wait_h": j_start - j_arr,
+                "containers": as_numpy(rec.j_n, np.int32)[keep],
+                "teu": as_numpy(rec.j_teu, np.float64)[keep],
+            }
+        )
 
         # --- closures
         cl = model.closure_records
-        closures = pd.DataFrame({
-            "element": pd.Series([c.element for c in cl], dtype="string"),
-            "start_h": np.array([c.start_h for c in cl], dtype=np.float64),
-            "end_h": np.array([c.end_h for c in cl], dtype=np.float64),
-            "reason": pd.Series([c.reason for c in cl], dtype="string"),
-        })
+        closures = pd.DataFrame(
+            {
+                "element": pd.Series([c.element for c in cl], dtype="string"),
+                "start_h": np.array([c.start_h for c in cl], dtype=np.float64),
+                "end_h": np.array([c.end_h for c in cl], dtype=np.float64),
+                "reason": pd.Series([c.reason for c in cl], dtype="string"),
+            }
+        )
         closures["duration_h"] = closures["end_h"] - closures["start_h"]
         closures["start_at"] = _timestamps(start, closures["start_h"].to_numpy())
         closures["end_at"] = _timestamps(start, closures["end_h"].to_numpy())
 
         return cls(
-            scenario_name=model.scenario.name, seed=model.seed, start_date=start,
-            horizon_h=horizon, warmup_h=model.warmup_h, trips=trips, stages=stages,
-            departures=departures, resources=resources, closures=closures, meta=dict(meta or {}),
+            scenario_name=model.scenario.name,
+            seed=model.seed,
+            start_date=start,
+            horizon_h=horizon,
+            warmup_h=model.warmup_h,
+            trips=trips,
+            stages=stages,
+            departures=departures,
+            resources=resources,
+            closures=closures,
+            meta=dict(meta or {}),
         )
 
     # ------------------------------------------------------------------ summaries
@@ -257,12 +308,16 @@ class Results:
         summary = self.summary()
         _atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False))
         meta = {
-            "scenario": self.scenario_name, "seed": self.seed,
-            "start_date": self.start_date.isoformat(), "horizon_h": self.horizon_h,
-            "warmup_h": self.warmup_h, **self.meta,
+            "scenario": self.scenario_name,
+            "seed": self.seed,
+            "start_date": self.start_date.isoformat(),
+            "horizon_h": self.horizon_h,
+            "warmup_h": self.warmup_h,
+            **self.meta,
         }
-        _atomic_write(out / "run.json",
-                      lambda p: Path(p).write_text(json.dumps(meta, indent=2, default=str)))
+        _atomic_write(
+            out / "run.json", lambda p: Path(p).write_text(json.dumps(meta, indent=2, default=str))
+        )
         return out
 
 
@@ -286,30 +341,39 @@ def summarize(trips: pd.DataFrame, stages: pd.DataFrame, measured_days: float) -
     for (flow, route), g in t.groupby(["flow", "route"], observed=True, sort=True):
         done = g["transit_days"].dropna()
         q = done.quantile([0.5, 0.9, 0.95]) if len(done) else pd.Series([np.nan] * 3)
-        rows.append({
-            "flow": flow, "route": route, "created": len(g), "delivered": len(done),
-            "in_transit": int(g["delivered_h"].isna().sum()),
-            "teu_delivered": int(g.loc[g["delivered_h"].notna(), "teu"].sum()),
-            "throughput_teu_per_day": g.loc[g["delivered_h"].notna(), "teu"].sum()
-            / max(measured_days, 1e-9),
-            "mean_days": done.mean() if len(done) else np.nan,
-            "p50_days": float(q.iloc[0]), "p90_days": float(q.iloc[1]),
-            "p95_days": float(q.iloc[2]),
-            "max_days": done.max() if len(done) else np.nan,
-        })
+        rows.append(
+            {
+                "flow": flow,
+                "route": route,
+                "created": len(g),
+                "delivered": len(done),
+                "in_transit": int(g["delivered_h"].isna().sum()),
+                "teu_delivered": int(g.loc[g["delivered_h"].notna(), "teu"].sum()),
+                "throughput_teu_per_day": g.loc[g["delivered_h"].notna(), "teu"].sum()
+                / max(measured_days, 1e-9),
+                "mean_days": done.mean() if len(done) else np.nan,
+                "p50_days": float(q.iloc[0]),
+                "p90_days": float(q.iloc[1]),
+                "p95_days": float(q.iloc[2]),
+                "max_days": done.max() if len(done) else np.nan,
+            }
+        )
     out = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
     if len(stages) and len(out):
         delivered_ids = t.loc[t["delivered_h"].notna(), "container"]
         s = stages[stages["container"].isin(delivered_ids)]
-        by = s.groupby(["flow", "route", "kind"], observed=True)["duration_h"].sum().unstack(
-            "kind", fill_value=0.0
+        by = (
+            s.groupby(["flow", "route", "kind"], observed=True)["duration_h"]
+            .sum()
+            .unstack("kind")
+            .fillna(0.0)
         )
         total = by.sum(axis=1).replace(0, np.nan)
         share = by.div(total, axis=0)
         for kind in STAGE_KINDS:
             col = share[kind] if kind in share else pd.Series(0.0, index=share.index)
             out[f"share_{kind}"] = [
-                float(col.get((f, r), np.nan)) for f, r in zip(out["flow"], out["route"],
-                                                               strict=True)
+                float(col.get((f, r), np.nan))
+                for f, r in zip(out["flow"], out["route"], strict=True)
             ]
     return out

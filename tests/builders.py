@@ -24,8 +24,14 @@ def node(node_id: str, *processes: ProcessSpec, lon: float = 0.0, lat: float = 0
 
 
 def leg(
-    leg_id: str, a: str, b: str, length_km: float, speed_kmh: float | None = None,
-    service: dict[str, Any] | None = None, mode: str = "rail", **kw: Any,
+    leg_id: str,
+    a: str,
+    b: str,
+    length_km: float,
+    speed_kmh: float | None = None,
+    service: dict[str, Any] | None = None,
+    mode: str = "rail",
+    **kw: Any,
 ) -> Leg:
     svc = _SERVICE.validate_python(service or {"type": "continuous"})
     for key in ("delay_h", "running_time_h"):
@@ -39,17 +45,36 @@ def network(nodes: list[Node], legs: list[Leg]) -> Network:
 
 
 def scenario(
-    flows: list[dict[str, Any]], routes: dict[str, list[str]], horizon_days: float = 100,
-    warmup_days: float = 0, seed: int = 1, **kw: Any,
+    flows: list[dict[str, Any]],
+    routes: dict[str, list[str]],
+    horizon_days: float = 100,
+    warmup_days: float = 0,
+    seed: int = 1,
+    **kw: Any,
 ) -> Scenario:
     data = {
-        "name": "test", "network": "in-memory", "start_date": "2024-01-01",
-        "horizon_days": horizon_days, "warmup_days": warmup_days, "seed": seed,
-        "flows": flows, "routes": routes, **kw,
+        "name": "test",
+        "network": "in-memory",
+        "start_date": "2024-01-01",
+        "horizon_days": horizon_days,
+        "warmup_days": warmup_days,
+        "seed": seed,
+        "flows": flows,
+        "routes": routes,
+        **kw,
     }
     return Scenario.model_validate(data)
 
 
-def flow(fid: str, origin: str, dest: str, teu_per_day: float, routes: Any, **kw: Any) -> dict[str, Any]:
-    return {"id": fid, "origin": origin, "destination": dest, "teu_per_day": teu_per_day,
-            "routes": routes, "share_40ft": kw.pop("share_40ft", 0.0), **kw}
+def flow(
+    fid: str, origin: str, dest: str, teu_per_day: float, routes: Any, **kw: Any
+) -> dict[str, Any]:
+    return {
+        "id": fid,
+        "origin": origin,
+        "destination": dest,
+        "teu_per_day": teu_per_day,
+        "routes": routes,
+        "share_40ft": kw.pop("share_40ft", 0.0),
+        **kw,
+    }

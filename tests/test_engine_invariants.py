@@ -19,44 +19,110 @@ def branching_network(border_mean_h: float = 20.0) -> Network:
     """Port P feeds two branches: west via border W (rail) and east via border E (sea, fleet)."""
     return network(
         [
-            node("P", proc("crane", {"dist": "exponential", "mean": 0.5}, servers=2,
-                           activity="handling"),
-                 proc("yard", {"dist": "gamma", "mean": 48, "cv": 0.5}, activity="yard")),
-            node("W", proc("border", {"dist": "lognormal", "mean": border_mean_h, "cv": 0.7},
-                           servers=1, per="vehicle", activity="border"),
-                 proc("inspect", {"dist": "triangular", "low": 2, "mode": 5, "high": 12},
-                      probability=0.2, activity="inspection")),
+            node(
+                "P",
+                proc("crane", {"dist": "exponential", "mean": 0.5}, servers=2, activity="handling"),
+                proc("yard", {"dist": "gamma", "mean": 48, "cv": 0.5}, activity="yard"),
+            ),
+            node(
+                "W",
+                proc(
+                    "border",
+                    {"dist": "lognormal", "mean": border_mean_h, "cv": 0.7},
+                    servers=1,
+                    per="vehicle",
+                    activity="border",
+                ),
+                proc(
+                    "inspect",
+                    {"dist": "triangular", "low": 2, "mode": 5, "high": 12},
+                    probability=0.2,
+                    activity="inspection",
+                ),
+            ),
             node("E", proc("border", LOGN, servers=2, per="vehicle", activity="border")),
-            node("M", proc("unload", {"dist": "uniform", "low": 0.2, "high": 0.6}, servers=3,
-                           activity="handling")),
+            node(
+                "M",
+                proc(
+                    "unload",
+                    {"dist": "uniform", "low": 0.2, "high": 0.6},
+                    servers=3,
+                    activity="handling",
+                ),
+            ),
             node("T", proc("truck-gate", 1.0)),
         ],
         [
-            leg("P-W", "P", "W", 800, 45,
-                service={"type": "when_full", "capacity_teu": 90, "max_wait_h": 72}),
-            leg("W-M", "W", "M", 1200, 40,
+            leg(
+                "P-W",
+                "P",
+                "W",
+                800,
+                45,
+                service={"type": "when_full", "capacity_teu": 90, "max_wait_h": 72},
+            ),
+            leg(
+                "W-M",
+                "W",
+                "M",
+                1200,
+                40,
                 service={"type": "scheduled", "headway_h": 24, "capacity_teu": 120},
-                delay_h={"dist": "exponential", "mean": 6}),
-            leg("P-E", "P", "E", 900, 18, mode="sea",
-                service={"type": "scheduled", "headway_h": 72, "capacity_teu": 300,
-                         "fleet": {"vehicles": 2, "turnaround_h": 12}}),
-            leg("E-M", "E", "M", 1500, 42,
-                service={"type": "when_full", "capacity_teu": 100, "max_wait_h": 96}),
-            leg("M-T", "M", "T", 60, 40, mode="road",
-                service={"type": "continuous", "fleet": {"vehicles": 30, "turnaround_h": 1}}),
+                delay_h={"dist": "exponential", "mean": 6},
+            ),
+            leg(
+                "P-E",
+                "P",
+                "E",
+                900,
+                18,
+                mode="sea",
+                service={
+                    "type": "scheduled",
+                    "headway_h": 72,
+                    "capacity_teu": 300,
+                    "fleet": {"vehicles": 2, "turnaround_h": 12},
+                },
+            ),
+            leg(
+                "E-M",
+                "E",
+                "M",
+                1500,
+                42,
+                service={"type": "when_full", "capacity_teu": 100, "max_wait_h": 96},
+            ),
+            leg(
+                "M-T",
+                "M",
+                "T",
+                60,
+                40,
+                mode="road",
+                service={"type": "continuous", "fleet": {"vehicles": 30, "turnaround_h": 1}},
+            ),
         ],
     )
 
 
 def branching_scenario(**kw: object) -> Scenario:
     return scenario(
-        [flow("west", "P", "T", 60, {"w": 1.0}, share_40ft=0.5),
-         flow("east", "P", "T", 40, {"e": 1.0}, share_40ft=0.3)],
+        [
+            flow("west", "P", "T", 60, {"w": 1.0}, share_40ft=0.5),
+            flow("east", "P", "T", 40, {"e": 1.0}, share_40ft=0.3),
+        ],
         {"w": ["P-W", "W-M", "M-T"], "e": ["P-E", "E-M", "M-T"]},
-        horizon_days=kw.pop("horizon_days", 120), warmup_days=10, seed=kw.pop("seed", 5),
-        storms=[{"name": "caspian", "elements": ["P-E"],
-                 "rate_per_month": [2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 2, 2],
-                 "duration_h": {"dist": "uniform", "low": 24, "high": 96}}],
+        horizon_days=kw.pop("horizon_days", 120),
+        warmup_days=10,
+        seed=kw.pop("seed", 5),
+        storms=[
+            {
+                "name": "caspian",
+                "elements": ["P-E"],
+                "rate_per_month": [2, 2, 1, 1, 0, 0, 0, 0, 1, 1, 2, 2],
+                "duration_h": {"dist": "uniform", "low": 24, "high": 96},
+            }
+        ],
         **kw,
     )
 
@@ -113,7 +179,8 @@ def test_every_container_is_delivered_or_in_transit(run: Results) -> None:
 def test_stage_times_never_run_backwards(run: Results) -> None:
     st = run.stages
     assert (st["end_h"].dropna() >= st.loc[st["end_h"].notna(), "start_h"] - 1e-9).all()
-    assert (st["start_h"] >= 0).all() and (st["start_h"] < run.horizon_h).all()
+    assert (st["start_h"] >= 0).all()
+    assert (st["start_h"] < run.horizon_h).all()
     ordered = st.sort_values(["container", "start_h", "end_h"], kind="stable")
     same = ordered["container"].to_numpy()[1:] == ordered["container"].to_numpy()[:-1]
     gap = ordered["start_h"].to_numpy()[1:] - ordered["end_h"].to_numpy()[:-1]
@@ -135,12 +202,17 @@ def test_no_vehicle_carries_more_than_its_capacity(run: Results) -> None:
 
 def test_busy_servers_never_exceed_the_process_capacity(run: Results) -> None:
     jobs = run.resources.dropna(subset=["end_h"])
-    for (node_id, process), c in {("P", "crane"): 2, ("W", "border"): 1, ("E", "border"): 2,
-                                  ("M", "unload"): 3}.items():
+    for (node_id, process), c in {
+        ("P", "crane"): 2,
+        ("W", "border"): 1,
+        ("E", "border"): 2,
+        ("M", "unload"): 3,
+    }.items():
         j = jobs[(jobs["node"] == node_id) & (jobs["process"] == process)]
         assert len(j) > 0
-        events = np.concatenate([np.c_[j["start_h"], np.ones(len(j))],
-                                 np.c_[j["end_h"], -np.ones(len(j))]])
+        events = np.concatenate(
+            [np.c_[j["start_h"], np.ones(len(j))], np.c_[j["end_h"], -np.ones(len(j))]]
+        )
         events = events[np.lexsort((events[:, 1], events[:, 0]))]  # ends before starts
         assert np.cumsum(events[:, 1]).max() <= c
 
@@ -160,7 +232,8 @@ def test_scheduled_legs_board_first_in_first_out(run: Results) -> None:
 
 def test_generated_storms_close_the_sea_leg_and_appear_in_the_closures_table(run: Results) -> None:
     cl = run.closures
-    assert len(cl) > 0 and set(cl["element"]) == {"P-E"}
+    assert len(cl) > 0
+    assert set(cl["element"]) == {"P-E"}
     deps = run.departures[(run.departures["leg"] == "P-E") & (run.departures["direction"] == "out")]
     for start, end in zip(cl["start_h"], cl["end_h"], strict=True):
         assert not ((deps["depart_h"] > start + 1e-9) & (deps["depart_h"] < end - 1e-9)).any()

@@ -26,7 +26,9 @@ def test_deterministic_chain_transit_is_sum_of_running_times_and_dwells() -> Non
     net = network(
         [
             node("A", proc("gate", 3.0)),
-            node("B", proc("unload", 5.0, activity="handling"), proc("yard", 24.0, activity="yard")),
+            node(
+                "B", proc("unload", 5.0, activity="handling"), proc("yard", 24.0, activity="yard")
+            ),
             node("C", proc("border", 30.0, activity="border", per="vehicle")),
             node("D", proc("deliver", 2.0, at=["destination"])),
         ],
@@ -36,8 +38,11 @@ def test_deterministic_chain_transit_is_sum_of_running_times_and_dwells() -> Non
             leg("CD", "C", "D", 180, 45, mode="road"),
         ],
     )
-    sc = scenario([flow("f", "A", "D", 10, ["r"], arrival="fixed")], {"r": ["AB", "BC", "CD"]},
-                  horizon_days=30)
+    sc = scenario(
+        [flow("f", "A", "D", 10, ["r"], arrival="fixed")],
+        {"r": ["AB", "BC", "CD"]},
+        horizon_days=30,
+    )
     res = simulate(sc, network=net)
     expected_h = 3 + 1000 / 25 + 5 + 24 + 600 / 40 + 30 + 180 / 45 + 2
     done = res.trips.dropna(subset=["transit_h"])
@@ -50,11 +55,20 @@ def test_scheduled_departures_with_ample_capacity_give_mean_wait_of_half_the_hea
     headway = 24.0
     net = network(
         [node("A"), node("B")],
-        [leg("AB", "A", "B", 500, 50,
-             service={"type": "scheduled", "headway_h": headway, "capacity_teu": 10_000})],
+        [
+            leg(
+                "AB",
+                "A",
+                "B",
+                500,
+                50,
+                service={"type": "scheduled", "headway_h": headway, "capacity_teu": 10_000},
+            )
+        ],
     )
-    sc = scenario([flow("f", "A", "B", 100, ["r"])], {"r": ["AB"]}, horizon_days=400,
-                  warmup_days=10, seed=3)
+    sc = scenario(
+        [flow("f", "A", "B", 100, ["r"])], {"r": ["AB"]}, horizon_days=400, warmup_days=10, seed=3
+    )
     res = simulate(sc, network=net)
     st = res.stages
     waits = st[(st["kind"] == "wait") & (st["start_h"] > 240)]
@@ -69,16 +83,30 @@ def test_scheduled_departures_with_ample_capacity_give_mean_wait_of_half_the_hea
 def test_capacity_limited_node_matches_erlang_c_mean_wait(servers: int, lam: float) -> None:
     mu = 1.0  # exponential service, mean 1 h
     net = network(
-        [node("A", proc("lanes", {"dist": "exponential", "mean": 1 / mu}, servers=servers,
-                        activity="border")),
-         node("B")],
+        [
+            node(
+                "A",
+                proc(
+                    "lanes",
+                    {"dist": "exponential", "mean": 1 / mu},
+                    servers=servers,
+                    activity="border",
+                ),
+            ),
+            node("B"),
+        ],
         [leg("AB", "A", "B", 10, 10)],
     )
     theory = erlang_c_wait(lam, mu, servers)
     means = []
     for seed in (11, 12, 13):
-        sc = scenario([flow("f", "A", "B", lam * 24, ["r"])], {"r": ["AB"]},
-                      horizon_days=1500, warmup_days=20, seed=seed)
+        sc = scenario(
+            [flow("f", "A", "B", lam * 24, ["r"])],
+            {"r": ["AB"]},
+            horizon_days=1500,
+            warmup_days=20,
+            seed=seed,
+        )
         jobs = simulate(sc, network=net).resources
         jobs = jobs[jobs["arrival_h"] > 20 * 24].dropna(subset=["start_h"])
         means.append(jobs["wait_h"].mean())
@@ -88,12 +116,19 @@ def test_capacity_limited_node_matches_erlang_c_mean_wait(servers: int, lam: flo
 def test_when_full_vehicle_leaves_when_capacity_is_reached() -> None:
     net = network(
         [node("A"), node("B")],
-        [leg("AB", "A", "B", 100, 50,
-             service={"type": "when_full", "capacity_teu": 10, "max_wait_h": 1000})],
+        [
+            leg(
+                "AB",
+                "A",
+                "B",
+                100,
+                50,
+                service={"type": "when_full", "capacity_teu": 10, "max_wait_h": 1000},
+            )
+        ],
     )
     # fixed arrivals: one 20' container an hour, the first at 1 h
-    sc = scenario([flow("f", "A", "B", 24, ["r"], arrival="fixed")], {"r": ["AB"]},
-                  horizon_days=5)
+    sc = scenario([flow("f", "A", "B", 24, ["r"], arrival="fixed")], {"r": ["AB"]}, horizon_days=5)
     deps = simulate(sc, network=net).departures
     assert (deps["load_teu"] == 10).all()
     np.testing.assert_allclose(deps["depart_h"].to_numpy()[:5], [10, 20, 30, 40, 50])
@@ -102,12 +137,19 @@ def test_when_full_vehicle_leaves_when_capacity_is_reached() -> None:
 def test_when_full_vehicle_leaves_at_the_maximum_wait() -> None:
     net = network(
         [node("A"), node("B")],
-        [leg("AB", "A", "B", 100, 50,
-             service={"type": "when_full", "capacity_teu": 100, "max_wait_h": 5})],
+        [
+            leg(
+                "AB",
+                "A",
+                "B",
+                100,
+                50,
+                service={"type": "when_full", "capacity_teu": 100, "max_wait_h": 5},
+            )
+        ],
     )
     # one container every 2 h from 2 h: the first vehicle waits from 2 h to 7 h
-    sc = scenario([flow("f", "A", "B", 12, ["r"], arrival="fixed")], {"r": ["AB"]},
-                  horizon_days=2)
+    sc = scenario([flow("f", "A", "B", 12, ["r"], arrival="fixed")], {"r": ["AB"]}, horizon_days=2)
     deps = simulate(sc, network=net).departures
     assert deps["depart_h"].iloc[0] == pytest.approx(7.0)
     assert deps["containers"].iloc[0] == 3  # ready at 2, 4 and 6 h
@@ -117,20 +159,31 @@ def test_when_full_vehicle_leaves_at_the_maximum_wait() -> None:
 def test_closure_shifts_departures_past_its_window() -> None:
     net = network(
         [node("A"), node("B")],
-        [leg("AB", "A", "B", 100, 50,
-             service={"type": "scheduled", "headway_h": 24, "capacity_teu": 1000})],
+        [
+            leg(
+                "AB",
+                "A",
+                "B",
+                100,
+                50,
+                service={"type": "scheduled", "headway_h": 24, "capacity_teu": 1000},
+            )
+        ],
     )
-    sc = scenario([flow("f", "A", "B", 24, ["r"], arrival="fixed")], {"r": ["AB"]},
-                  horizon_days=8,
-                  closures=[{"elements": ["AB"], "start_day": 2, "end_day": 4.5,
-                             "reason": "storm"}])
+    sc = scenario(
+        [flow("f", "A", "B", 24, ["r"], arrival="fixed")],
+        {"r": ["AB"]},
+        horizon_days=8,
+        closures=[{"elements": ["AB"], "start_day": 2, "end_day": 4.5, "reason": "storm"}],
+    )
     res = simulate(sc, network=net)
     deps = res.departures["depart_h"].to_numpy()
     assert not ((deps >= 48) & (deps < 108)).any()
     np.testing.assert_allclose(deps[:5], [0, 24, 108, 120, 144])
     closure = res.stages[res.stages["kind"] == "closure"]
     assert len(closure) > 0
-    assert (closure["start_h"] >= 48 - 1e-9).all() and (closure["end_h"] <= 108 + 1e-9).all()
+    assert (closure["start_h"] >= 48 - 1e-9).all()
+    assert (closure["end_h"] <= 108 + 1e-9).all()
     # the container ready at 49 h waits for the 108 h departure: all of it is closure time
     c49 = res.stages[(res.stages["container"] == 48)]
     assert set(c49["kind"].astype(str)) == {"closure", "travel"}
@@ -142,12 +195,26 @@ def test_fleet_bounds_throughput_at_vehicles_times_capacity_over_cycle_time() ->
     cycle_h = 2 * 700 / 20 + 2 * 5
     net = network(
         [node("A"), node("B")],
-        [leg("AB", "A", "B", 700, 20, mode="sea",
-             service={"type": "when_full", "capacity_teu": 100, "max_wait_h": 24,
-                      "fleet": {"vehicles": 2, "turnaround_h": 5}})],
+        [
+            leg(
+                "AB",
+                "A",
+                "B",
+                700,
+                20,
+                mode="sea",
+                service={
+                    "type": "when_full",
+                    "capacity_teu": 100,
+                    "max_wait_h": 24,
+                    "fleet": {"vehicles": 2, "turnaround_h": 5},
+                },
+            )
+        ],
     )
-    sc = scenario([flow("f", "A", "B", 1000, ["r"])], {"r": ["AB"]}, horizon_days=200,
-                  warmup_days=20)
+    sc = scenario(
+        [flow("f", "A", "B", 1000, ["r"])], {"r": ["AB"]}, horizon_days=200, warmup_days=20
+    )
     res = simulate(sc, network=net)
     deps = res.departures
     out = deps[(deps["direction"] == "out") & (deps["depart_h"] > 20 * 24)]
@@ -162,8 +229,12 @@ def test_node_closure_delays_service_start_and_records_closure_time() -> None:
         [node("A"), node("B", proc("customs", 2.0, activity="customs")), node("C")],
         [leg("AB", "A", "B", 50, 50), leg("BC", "B", "C", 50, 50)],
     )
-    sc = scenario([flow("f", "A", "C", 24, ["r"], arrival="fixed")], {"r": ["AB", "BC"]},
-                  horizon_days=3, closures=[{"elements": "B", "start_day": 1, "duration_h": 6}])
+    sc = scenario(
+        [flow("f", "A", "C", 24, ["r"], arrival="fixed")],
+        {"r": ["AB", "BC"]},
+        horizon_days=3,
+        closures=[{"elements": "B", "start_day": 1, "duration_h": 6}],
+    )
     res = simulate(sc, network=net)
     st = res.stages
     svc = st[(st["element"] == "B") & (st["kind"] == "service")]
@@ -176,9 +247,21 @@ def test_node_closure_delays_service_start_and_records_closure_time() -> None:
 def test_weekday_timetable_departs_on_the_named_days_only() -> None:
     net = network(
         [node("A"), node("B")],
-        [leg("AB", "A", "B", 100, 50,
-             service={"type": "scheduled", "weekdays": ["mon", "thu"], "departure_time_h": 18,
-                      "capacity_teu": 500})],
+        [
+            leg(
+                "AB",
+                "A",
+                "B",
+                100,
+                50,
+                service={
+                    "type": "scheduled",
+                    "weekdays": ["mon", "thu"],
+                    "departure_time_h": 18,
+                    "capacity_teu": 500,
+                },
+            )
+        ],
     )
     # 2024-01-01 is a Monday
     sc = scenario([flow("f", "A", "B", 24, ["r"])], {"r": ["AB"]}, horizon_days=21)
