@@ -79,8 +79,15 @@ class Recorder:
             self.s_end.append(end)
 
     def departure(
-        self, leg: int, vehicle: int, is_return: bool, dep: float, arr: float, load_teu: float,
-        n: int, capacity_teu: float,
+        self,
+        leg: int,
+        vehicle: int,
+        is_return: bool,
+        dep: float,
+        arr: float,
+        load_teu: float,
+        n: int,
+        capacity_teu: float,
     ) -> None:
         self.d_leg.append(leg)
         self.d_vehicle.append(vehicle)

@@ -23,14 +23,17 @@ def _network_of(scenario: Scenario, network: Network | None) -> Network:
         return network
     if scenario.network_path is None:
         raise ScenarioError.single(
-            scenario.source or scenario.name, "network",
+            scenario.source or scenario.name,
+            "network",
             "the scenario was not read from a file, so its network path cannot be resolved",
             "pass network=load_network(path) to simulate()",
         )
     return load_network(scenario.network_path)
 
 
-def load_model(scenario: Scenario, network: Network | None = None, seed: int | None = None) -> Model:
+def load_model(
+    scenario: Scenario, network: Network | None = None, seed: int | None = None
+) -> Model:
     """Check the scenario against its network and build the runnable model."""
     return build_model(scenario, _network_of(scenario, network), seed)
 
@@ -58,8 +61,12 @@ def simulate(
     results = Results.from_records(model, rec, meta={"wall_s": round(sim_s, 3)})
     log.info(
         "ran %r (seed %d, %.0f days): %d containers, %d delivered, %.2f s",
-        scenario.name, model.seed, scenario.horizon_days, len(results.trips),
-        int(results.trips["delivered_h"].notna().sum()), sim_s,
+        scenario.name,
+        model.seed,
+        scenario.horizon_days,
+        len(results.trips),
+        int(results.trips["delivered_h"].notna().sum()),
+        sim_s,
     )
     return results
 

@@ -25,7 +25,9 @@ def name_key(name: str) -> tuple[int, int, int, int]:
 
 def stream(seed: int, name: str) -> np.random.Generator:
     """The generator of element ``name`` in a run with ``seed``."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=name_key(name))))
+    return np.random.Generator(
+        np.random.PCG64(np.random.SeedSequence(seed, spawn_key=name_key(name)))
+    )
 
 
 class Draws:

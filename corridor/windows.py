@@ -53,7 +53,11 @@ def window_hours(window: Closure | Season, scenario: Scenario) -> list[Window]:
         out.append((start, end))
     elif window.start_day is not None:
         start = window.start_day * 24.0
-        end = window.end_day * 24.0 if window.end_day is not None else start + (window.duration_h or 0)
+        end = (
+            window.end_day * 24.0
+            if window.end_day is not None
+            else start + (window.duration_h or 0)
+        )
         out.append((start, end))
     else:
         assert window.annual_from is not None and window.annual_to is not None
@@ -118,7 +122,9 @@ def storm_closures(storm: StormSpec, scenario: Scenario, seed: int) -> list[Clos
             for s, length in zip(starts.tolist(), lengths.tolist(), strict=True):
                 end = min(horizon, s + length)
                 if end > s:
-                    out.extend(ClosureRecord(e, s, end, f"storm {storm.name}") for e in storm.elements)
+                    out.extend(
+                        ClosureRecord(e, s, end, f"storm {storm.name}") for e in storm.elements
+                    )
         month_start = nxt
     return out
 
