@@ -7,6 +7,7 @@ status 2, with no traceback. Anything else is a bug in corridor and keeps its tr
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import logging
 import math
@@ -23,6 +24,9 @@ from corridor.errors import CorridorError
 __all__ = ["main"]
 
 EXIT_USAGE = 2
+
+# modules with a ``register(subparsers)`` function that adds their commands
+_COMMAND_MODULES: tuple[str, ...] = ()
 
 _RUN_EXAMPLES = """\
 examples:
@@ -239,6 +243,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=fmt,
     )
     p.set_defaults(func=_cmd_schema)
+
+    # commands of other parts of the package register themselves here
+    for module in _COMMAND_MODULES:
+        importlib.import_module(module).register(sub)
     return parser
 
 
