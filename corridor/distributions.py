@@ -6,9 +6,12 @@ of the field that holds it (hours for ``*_h`` fields)::
     time_h: {dist: lognormal, mean: 30, cv: 0.6}
     dwell_h: 12                     # a bare number is a fixed value
 
-The pydantic models here check parameters where the file is read; :meth:`DistSpec.compile`
-turns a spec into a small frozen sampler that the engine calls with its own
-``numpy.random.Generator`` (one per stochastic element; see :mod:`corridor.streams`).
+The pydantic models here check parameters where the file is read; :meth:`compile` turns a spec
+into a small frozen :class:`Sampler` that the engine calls with its own
+``numpy.random.Generator`` (one per stochastic element, so that scenarios share random draws).
+
+Every distribution here is of a duration or another quantity that cannot be negative, so every
+value and parameter is checked to be finite and >= 0.
 """
 
 from __future__ import annotations
@@ -18,48 +21,90 @@ from dataclasses import dataclass
 from typing import Annotated, Literal, Union
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+import numpy.typing as npt
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 __all__ = [
     "DIST_NAMES",
+    "DIST_PARAMS",
     "Dist",
     "DistSpec",
+    "Empirical",
+    "Exponential",
+    "Fixed",
+    "Gamma",
+    "Lognormal",
+    "Normal",
     "Sampler",
+    "Triangular",
+    "Uniform",
     "as_dist",
 ]
 
-FloatArray = np.ndarray
+FloatArray = npt.NDArray[np.float64]
 
-
-class _DistBase(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    def compile(self) -> Sampler:  # pragma: no cover - overridden
-        raise NotImplementedError
-
-    def scaled(self, factor: float) -> DistSpec:
-        """The same distribution with every value multiplied by ``factor`` (CV kept)."""
-        raise NotImplementedError  # pragma: no cover - overridden
-
-    @property
-    def mean(self) -> float:
-        return self.compile().mean
-
+DIST_NAMES = (
+    "fixed",
+    "uniform",
+    "triangular",
+    "exponential",
+    "normal",
+    "lognormal",
+    "gamma",
+    "empirical",
+)
+# The parameters each distribution takes, as written in files.
+DIST_PARAMS: dict[str, tuple[str, ...]] = {
+    "fixed": ("value",),
+    "uniform": ("low", "high"),
+    "triangular": ("low", "mode", "high"),
+    "exponential": ("mean",),
+    "normal": ("mean", "sd"),
+    "lognormal": ("mean", "cv"),
+    "gamma": ("mean", "cv", "shape", "scale"),
+    "empirical": ("values", "weights"),
+}
 
 NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
 Pos = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+CV = Annotated[float, Field(gt=0, le=20, allow_inf_nan=False)]
+
+
+def _check_factor(factor: float) -> None:
+    if not (math.isfinite(factor) and factor > 0):
+        raise ValueError(f"scale factor must be a finite number > 0, got {factor!r}")
+
+
+class _DistBase(BaseModel):
+    # Parameters named ``mean`` are stored as ``mean_value`` (``mean`` is the distribution's
+    # mean, a property). Files and Python code alike write ``mean``: Lognormal(mean=30, ...).
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    def compile(self) -> Sampler:  # pragma: no cover - overridden
+        """The sampler the engine draws from."""
+        raise NotImplementedError
+
+    def scaled(self, factor: float) -> DistSpec:  # pragma: no cover - overridden
+        """The same distribution with every value multiplied by ``factor`` > 0 (CV kept)."""
+        raise NotImplementedError
+
+    @property
+    def mean(self) -> float:
+        """The distribution's mean (for ``normal``, of the distribution truncated at 0)."""
+        return self.compile().mean
 
 
 class Fixed(_DistBase):
     """Always ``value``."""
 
     dist: Literal["fixed"] = "fixed"
-    value: NonNeg
+    value: NonNeg = Field(description="the value")
 
     def compile(self) -> Sampler:
         return Sampler("fixed", (self.value,), self.value)
 
     def scaled(self, factor: float) -> DistSpec:
+        _check_factor(factor)
         return Fixed(value=self.value * factor)
 
 
@@ -67,19 +112,22 @@ class Uniform(_DistBase):
     """Uniform between ``low`` and ``high``."""
 
     dist: Literal["uniform"]
-    low: NonNeg
-    high: NonNeg
+    low: NonNeg = Field(description="smallest value")
+    high: NonNeg = Field(description="largest value, >= low")
 
     @model_validator(mode="after")
     def _order(self) -> Uniform:
         if self.high < self.low:
-            raise ValueError(f"high ({self.high}) must be >= low ({self.low})")
+            raise ValueError(f"high ({self.high:g}) must be >= low ({self.low:g})")
         return self
 
     def compile(self) -> Sampler:
+        if self.low == self.high:
+            return Sampler("fixed", (self.low,), self.low)
         return Sampler("uniform", (self.low, self.high), (self.low + self.high) / 2)
 
     def scaled(self, factor: float) -> DistSpec:
+        _check_factor(factor)
         return Uniform(dist="uniform", low=self.low * factor, high=self.high * factor)
 
 
@@ -87,68 +135,73 @@ class Triangular(_DistBase):
     """Triangular with ``low`` <= ``mode`` <= ``high``."""
 
     dist: Literal["triangular"]
-    low: NonNeg
-    mode: NonNeg
-    high: NonNeg
+    low: NonNeg = Field(description="smallest value")
+    mode: NonNeg = Field(description="most likely value")
+    high: NonNeg = Field(description="largest value")
 
     @model_validator(mode="after")
     def _order(self) -> Triangular:
         if not (self.low <= self.mode <= self.high):
             raise ValueError(
-                f"needs low <= mode <= high, got {self.low}, {self.mode}, {self.high}"
+                f"needs low <= mode <= high, got low {self.low:g}, mode {self.mode:g}, "
+                f"high {self.high:g}"
             )
         return self
 
     def compile(self) -> Sampler:
+        if self.low == self.high:
+            return Sampler("fixed", (self.low,), self.low)
         mean = (self.low + self.mode + self.high) / 3
         return Sampler("triangular", (self.low, self.mode, self.high), mean)
 
     def scaled(self, factor: float) -> DistSpec:
+        _check_factor(factor)
         return Triangular(
-            dist="triangular", low=self.low * factor, mode=self.mode * factor,
+            dist="triangular",
+            low=self.low * factor,
+            mode=self.mode * factor,
             high=self.high * factor,
         )
 
 
 class Exponential(_DistBase):
-    """Exponential with the given ``mean``."""
+    """Exponential with the given ``mean`` (memoryless; CV 1)."""
 
     dist: Literal["exponential"]
-    mean_value: Pos = Field(alias="mean")
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    mean_value: Pos = Field(alias="mean", description="mean, > 0")
 
     def compile(self) -> Sampler:
         return Sampler("exponential", (self.mean_value,), self.mean_value)
 
     def scaled(self, factor: float) -> DistSpec:
+        _check_factor(factor)
         return Exponential(dist="exponential", mean=self.mean_value * factor)
 
 
 class Normal(_DistBase):
     """Normal with ``mean`` and ``sd``, truncated at 0 (negative draws are drawn again).
 
-    The mean of the truncated distribution is above ``mean`` when ``sd`` is not small
-    against it; keep ``sd`` below about ``mean / 2`` for the two to agree.
+    The mean of the truncated distribution (:attr:`mean`, :attr:`Sampler.mean`) is above the
+    ``mean`` parameter when ``sd`` is not small against it: by 0.3 % of ``sd`` when
+    ``sd = mean / 3``, by 8 % of ``sd`` when ``sd = mean``.
     """
 
     dist: Literal["normal"]
-    mean_value: NonNeg = Field(alias="mean")
-    sd: NonNeg
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    mean_value: NonNeg = Field(alias="mean", description="mean before truncation, >= 0")
+    sd: NonNeg = Field(description="standard deviation before truncation, >= 0")
 
     def compile(self) -> Sampler:
         mu, sd = self.mean_value, self.sd
         if sd == 0:
             return Sampler("fixed", (mu,), mu)
-        # mean of a normal truncated below at 0
+        # mean of a normal truncated below at 0: mu + sd * phi(a) / (1 - Phi(a)), a = -mu/sd
         alpha = -mu / sd
         pdf = math.exp(-alpha * alpha / 2) / math.sqrt(2 * math.pi)
-        cdf = 0.5 * math.erfc(alpha / math.sqrt(2))  # P(X > 0)
-        return Sampler("normal", (mu, sd), mu + sd * pdf / cdf)
+        tail = 0.5 * math.erfc(alpha / math.sqrt(2))  # P(X > 0) >= 0.5 since mu >= 0
+        return Sampler("normal", (mu, sd), mu + sd * pdf / tail)
 
     def scaled(self, factor: float) -> DistSpec:
+        _check_factor(factor)
         return Normal(dist="normal", mean=self.mean_value * factor, sd=self.sd * factor)
 
 
@@ -156,10 +209,8 @@ class Lognormal(_DistBase):
     """Lognormal given by its ``mean`` and coefficient of variation ``cv`` (sd / mean)."""
 
     dist: Literal["lognormal"]
-    mean_value: Pos = Field(alias="mean")
-    cv: Annotated[float, Field(gt=0, le=20, allow_inf_nan=False)]
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    mean_value: Pos = Field(alias="mean", description="mean, > 0")
+    cv: CV = Field(description="coefficient of variation (sd / mean), > 0 and <= 20")
 
     def compile(self) -> Sampler:
         sigma2 = math.log1p(self.cv * self.cv)
@@ -167,42 +218,59 @@ class Lognormal(_DistBase):
         return Sampler("lognormal", (mu, math.sqrt(sigma2)), self.mean_value)
 
     def scaled(self, factor: float) -> DistSpec:
+        _check_factor(factor)
         return Lognormal(dist="lognormal", mean=self.mean_value * factor, cv=self.cv)
 
 
 class Gamma(_DistBase):
-    """Gamma given either by ``mean`` and ``cv`` or by ``shape`` and ``scale``."""
+    """Gamma given either by ``mean`` and ``cv`` or by ``shape`` and ``scale``.
+
+    ``shape = 1 / cv**2`` and ``scale = mean * cv**2``; ``mean = shape * scale``.
+    """
 
     dist: Literal["gamma"]
-    mean_value: Pos | None = Field(default=None, alias="mean")
-    cv: Annotated[float, Field(gt=0, le=20, allow_inf_nan=False)] | None = None
-    shape: Pos | None = None
-    scale: Pos | None = None
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    mean_value: Pos | None = Field(default=None, alias="mean", description="mean, > 0")
+    cv: CV | None = Field(default=None, description="coefficient of variation, > 0")
+    shape: Pos | None = Field(default=None, description="shape k, > 0")
+    scale: Pos | None = Field(default=None, description="scale theta, > 0")
 
     @model_validator(mode="after")
     def _one_form(self) -> Gamma:
-        by_moments = self.mean_value is not None and self.cv is not None
-        by_shape = self.shape is not None and self.scale is not None
-        mixed = (self.mean_value is not None or self.cv is not None) and (
-            self.shape is not None or self.scale is not None
-        )
-        if mixed or not (by_moments or by_shape):
-            raise ValueError("give either mean and cv, or shape and scale")
+        moments = (self.mean_value is not None, self.cv is not None)
+        shape = (self.shape is not None, self.scale is not None)
+        if not ((all(moments) and not any(shape)) or (all(shape) and not any(moments))):
+            given = [
+                name
+                for name, v in (
+                    ("mean", self.mean_value),
+                    ("cv", self.cv),
+                    ("shape", self.shape),
+                    ("scale", self.scale),
+                )
+                if v is not None
+            ]
+            raise ValueError(
+                "give either mean and cv, or shape and scale; got "
+                + (", ".join(given) if given else "none of them")
+            )
         return self
 
     def _shape_scale(self) -> tuple[float, float]:
         if self.shape is not None and self.scale is not None:
             return self.shape, self.scale
-        assert self.mean_value is not None and self.cv is not None
-        return 1.0 / (self.cv * self.cv), self.mean_value * self.cv * self.cv
+        mean, cv = self.mean_value, self.cv
+        assert mean is not None
+        assert cv is not None
+        return 1.0 / (cv * cv), mean * cv * cv
 
     def compile(self) -> Sampler:
         k, theta = self._shape_scale()
         return Sampler("gamma", (k, theta), k * theta)
 
     def scaled(self, factor: float) -> DistSpec:
+        _check_factor(factor)
+        if self.mean_value is not None:
+            return Gamma(dist="gamma", mean=self.mean_value * factor, cv=self.cv)
         k, theta = self._shape_scale()
         return Gamma(dist="gamma", shape=k, scale=theta * factor)
 
@@ -211,8 +279,10 @@ class Empirical(_DistBase):
     """Draws from observed ``values`` (optionally with ``weights``), with replacement."""
 
     dist: Literal["empirical"]
-    values: Annotated[list[NonNeg], Field(min_length=1)]
-    weights: list[NonNeg] | None = None
+    values: Annotated[list[NonNeg], Field(min_length=1, description="observed values")]
+    weights: list[NonNeg] | None = Field(
+        default=None, description="relative weight of each value (need not sum to 1)"
+    )
 
     @model_validator(mode="after")
     def _weights(self) -> Empirical:
@@ -232,10 +302,11 @@ class Empirical(_DistBase):
         else:
             total = float(sum(self.weights))
             probs = tuple(w / total for w in self.weights)
-        mean = sum(v * p for v, p in zip(values, probs, strict=True))
+        mean = math.fsum(v * p for v, p in zip(values, probs, strict=True))
         return Sampler("empirical", values + probs, mean)
 
     def scaled(self, factor: float) -> DistSpec:
+        _check_factor(factor)
         return Empirical(
             dist="empirical", values=[v * factor for v in self.values], weights=self.weights
         )
@@ -245,9 +316,7 @@ DistSpec = Annotated[
     Union[Fixed, Uniform, Triangular, Exponential, Normal, Lognormal, Gamma, Empirical],
     Field(discriminator="dist"),
 ]
-DIST_NAMES = (
-    "fixed", "uniform", "triangular", "exponential", "normal", "lognormal", "gamma", "empirical",
-)
+"""Any distribution, told apart by its ``dist`` key."""
 
 
 def as_dist(value: object) -> object:
@@ -257,15 +326,22 @@ def as_dist(value: object) -> object:
     return value
 
 
-# What fields hold: a distribution, or a bare number standing for a fixed value.
-Dist = Annotated[DistSpec, Field(json_schema_extra={"description": "a distribution"})]
+Dist = Annotated[
+    DistSpec,
+    BeforeValidator(as_dist, json_schema_input_type=Union[NonNeg, DistSpec]),
+    Field(description="a number (a fixed value) or a distribution {dist: ..., ...}"),
+]
+"""What fields hold: a distribution, or a bare number standing for a fixed value."""
 
 
 @dataclass(frozen=True, slots=True)
 class Sampler:
     """A compiled distribution: draws from the generator it is handed.
 
-    ``params`` are the numpy parameters of ``kind``; ``mean`` is the distribution's mean.
+    ``params`` are the numpy parameters of ``kind`` (for ``empirical``: the values, then their
+    probabilities); ``mean`` is the distribution's mean. :meth:`draw` and :meth:`draw_many`
+    consume the generator's stream in the same way, so ``n`` calls of ``draw`` give the same
+    numbers as one call of ``draw_many(rng, n)``.
     """
 
     kind: str
@@ -278,7 +354,25 @@ class Sampler:
 
     def draw(self, rng: np.random.Generator) -> float:
         """One draw."""
-        return float(self.draw_many(rng, 1)[0]) if self.kind != "fixed" else self.params[0]
+        k, p = self.kind, self.params
+        if k == "fixed":
+            return p[0]
+        if k == "exponential":
+            return float(rng.exponential(p[0]))
+        if k == "lognormal":
+            return float(rng.lognormal(p[0], p[1]))
+        if k == "gamma":
+            return float(rng.gamma(p[0], p[1]))
+        if k == "uniform":
+            return float(rng.uniform(p[0], p[1]))
+        if k == "triangular":
+            return float(rng.triangular(p[0], p[1], p[2]))
+        if k == "normal":
+            while True:  # truncation at 0 by rejection; accepts at least half the draws
+                x = float(rng.normal(p[0], p[1]))
+                if x >= 0:
+                    return x
+        return float(self.draw_many(rng, 1)[0])
 
     def draw_many(self, rng: np.random.Generator, n: int) -> FloatArray:
         """``n`` independent draws as a float64 array."""
@@ -294,17 +388,21 @@ class Sampler:
         if k == "uniform":
             return rng.uniform(p[0], p[1], n)
         if k == "triangular":
-            if p[0] == p[2]:
-                return np.full(n, p[0])
             return rng.triangular(p[0], p[1], p[2], n)
         if k == "normal":
-            out = rng.normal(p[0], p[1], n)
-            bad = out < 0
-            while bad.any():  # truncation at 0 by rejection
-                out[bad] = rng.normal(p[0], p[1], int(bad.sum()))
-                bad = out < 0
-            return out
+            # Keep the non-negative draws in stream order. Each batch asks only for what is
+            # still missing, so the stream is consumed exactly as by repeated draw().
+            kept: list[FloatArray] = []
+            need = n
+            while need > 0:
+                batch = rng.normal(p[0], p[1], need)
+                batch = batch[batch >= 0]
+                kept.append(batch)
+                need -= batch.size
+            return np.concatenate(kept) if kept else np.empty(0)
         if k == "empirical":
             m = len(p) // 2
-            return rng.choice(np.asarray(p[:m]), size=n, p=np.asarray(p[m:]))
+            return np.asarray(
+                rng.choice(np.asarray(p[:m]), size=n, p=np.asarray(p[m:])), dtype=np.float64
+            )
         raise AssertionError(f"unknown sampler kind {k!r}")  # pragma: no cover

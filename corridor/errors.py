@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Self
 
 __all__ = [
     "CorridorError",
@@ -41,14 +42,22 @@ def format_location(parts: Sequence[str | int]) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Problem:
-    """One thing wrong with an input file: where, what, and an optional hint."""
+    """One thing wrong with an input file: where, what, and an optional hint.
+
+    ``where`` is the place in the document, led by the line where it is known
+    (``line 12: flows[0].teu_per_day``). ``source`` names the file the problem is in when
+    that is not the file the error is about (say, a base scenario named by ``extends``).
+    """
 
     where: str
     what: str
     hint: str = ""
+    source: str | None = None
 
     def render(self, source: str | Path | None = None) -> str:
-        prefix = f"{source}: " if source else ""
+        """The problem as ``<file>: <where>: <what> (<hint>)``."""
+        shown = self.source or source
+        prefix = f"{shown}: " if shown else ""
         where = f"{self.where}: " if self.where else ""
         hint = f" ({self.hint})" if self.hint else ""
         return f"{prefix}{where}{self.what}{hint}"
@@ -84,7 +93,7 @@ class InputError(CorridorError, ValueError):
         return head + "\n" + "\n".join(f"  - {line}" for line in lines)
 
     @classmethod
-    def single(cls, source: str | Path | None, where: str, what: str, hint: str = "") -> InputError:
+    def single(cls, source: str | Path | None, where: str, what: str, hint: str = "") -> Self:
         """Build an error with one problem."""
         return cls(source, [Problem(where, what, hint)])
 

@@ -11,17 +11,21 @@ Units are in the field names: ``_h`` hours, ``_km`` kilometres, ``_kmh`` km per 
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal, Union, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from corridor.distributions import DistSpec, as_dist
+from corridor.distributions import Dist, Fixed
+from corridor.distributions import DistSpec as DistSpec  # re-exported for older imports
+from corridor.distributions import as_dist as as_dist  # re-exported for older imports
 
 __all__ = [
     "ACTIVITIES",
     "MODES",
     "NODE_KINDS",
+    "SERVICE_TYPES",
     "WEEKDAYS",
+    "Activity",
     "ContinuousService",
     "DistField",
     "FleetSpec",
@@ -29,26 +33,37 @@ __all__ = [
     "ScheduledService",
     "ServiceSpec",
     "Strict",
+    "Weekday",
     "WhenFullService",
 ]
 
-DistField = Annotated[DistSpec, BeforeValidator(as_dist)]
+DistField = Dist
+"""A field holding a distribution; a bare number means a fixed value."""
 
 MODES = ("sea", "rail", "road")
 NODE_KINDS = (
-    "port", "rail_terminal", "dry_port", "border", "gauge_change", "road_terminal", "junction",
+    "port",
+    "rail_terminal",
+    "dry_port",
+    "border",
+    "gauge_change",
+    "road_terminal",
+    "junction",
 )
 # What a node process does; the time breakdown of the results groups stages by it.
-ACTIVITIES = (
-    "handling",      # unloading, loading, transloading between vehicles
-    "yard",          # dwell in a port yard or terminal
-    "customs",       # customs clearance away from a border
-    "border",        # border crossing formalities (both sides may be separate processes)
-    "inspection",    # physical inspection, usually with a probability below 1
-    "gauge_change",  # bogie exchange or transshipment between 1435 and 1520 mm
-    "other",
-)
-WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+#   handling:     unloading, loading, transloading between vehicles
+#   yard:         dwell in a port yard or terminal
+#   customs:      customs clearance away from a border
+#   border:       border crossing formalities (both sides may be separate processes)
+#   inspection:   physical inspection, usually with a probability below 1
+#   gauge_change: bogie exchange or transshipment between 1435 and 1520 mm
+Activity = Literal["handling", "yard", "customs", "border", "inspection", "gauge_change", "other"]
+ACTIVITIES: tuple[str, ...] = get_args(Activity)
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[str, ...] = get_args(Weekday)
+SERVICE_TYPES = ("continuous", "scheduled", "when_full")
+Stage = Literal["origin", "transit", "destination"]
+
 PositiveInt = Annotated[int, Field(gt=0)]
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
@@ -58,6 +73,14 @@ class Strict(BaseModel):
     """Base of every user-facing model: unknown keys are errors; objects are frozen."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _all_stages() -> list[Stage]:
+    return ["origin", "transit", "destination"]
+
+
+def _no_turnaround() -> Fixed:
+    return Fixed(value=0.0)
 
 
 class ProcessSpec(Strict):
@@ -71,23 +94,26 @@ class ProcessSpec(Strict):
     """
 
     name: Annotated[str, Field(min_length=1, description="unique within the node")]
-    activity: Literal[
-        "handling", "yard", "customs", "border", "inspection", "gauge_change", "other"
-    ] = "other"
+    activity: Activity = Field(
+        default="other", description="what the process does; groups the time breakdown"
+    )
     time_h: DistField = Field(description="service or dwell time per job, hours")
     servers: PositiveInt | None = Field(
-        default=None, description="parallel servers (berths, cranes, lanes, tracks); none = delay"
+        default=None,
+        description="parallel servers (berths, cranes, lanes, tracks); omitted = pure delay",
     )
-    per: Literal["container", "vehicle"] = "container"
+    per: Literal["container", "vehicle"] = Field(
+        default="container", description="a job is one container, or one vehicle's group"
+    )
     probability: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
         default=1.0, description="share of jobs that go through this process (inspections)"
     )
-    at: list[Literal["origin", "transit", "destination"]] = Field(
-        default_factory=lambda: ["origin", "transit", "destination"],
+    at: list[Stage] = Field(
+        default_factory=_all_stages,
         description="for containers that start here, pass through, or end here",
         min_length=1,
     )
-    cost_usd_per_teu: NonNegFloat = 0.0
+    cost_usd_per_teu: NonNegFloat = Field(default=0.0, description="cost per TEU served, USD")
 
 
 class FleetSpec(Strict):
@@ -97,16 +123,22 @@ class FleetSpec(Strict):
     as out, unless ``return_speed_kmh`` is given), ``turnaround_h`` at home.
     """
 
-    vehicles: PositiveInt
-    turnaround_h: DistField = Field(default_factory=lambda: as_dist(0.0))  # type: ignore[arg-type]
-    return_speed_kmh: PositiveFloat | None = None
+    vehicles: PositiveInt = Field(description="vehicles in the fleet, all at home at hour 0")
+    turnaround_h: DistField = Field(
+        default_factory=_no_turnaround, description="time at each end before the next run, hours"
+    )
+    return_speed_kmh: PositiveFloat | None = Field(
+        default=None, description="speed of the empty run back; omitted = same time as out"
+    )
 
 
 class ContinuousService(Strict):
     """Each container leaves as soon as it is ready (one truck per container)."""
 
     type: Literal["continuous"]
-    fleet: FleetSpec | None = None
+    fleet: FleetSpec | None = Field(
+        default=None, description="trucks that must come back before they leave again"
+    )
 
 
 class ScheduledService(Strict):
@@ -117,19 +149,31 @@ class ScheduledService(Strict):
     """
 
     type: Literal["scheduled"]
-    capacity_teu: PositiveFloat
-    headway_h: PositiveFloat | None = None
-    offset_h: NonNegFloat = 0.0
-    weekdays: list[Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]] | None = None
-    departure_time_h: Annotated[float, Field(ge=0, lt=24, allow_inf_nan=False)] = 0.0
-    fleet: FleetSpec | None = None
+    capacity_teu: PositiveFloat = Field(description="TEU that fit on one departure")
+    headway_h: PositiveFloat | None = Field(default=None, description="hours between departures")
+    offset_h: NonNegFloat = Field(
+        default=0.0, description="hour of the first departure (with headway_h)"
+    )
+    weekdays: list[Weekday] | None = Field(
+        default=None, description="days with a departure (instead of headway_h)"
+    )
+    departure_time_h: Annotated[float, Field(ge=0, lt=24, allow_inf_nan=False)] = Field(
+        default=0.0, description="hour of day of each departure (with weekdays)"
+    )
+    fleet: FleetSpec | None = Field(
+        default=None, description="vehicles that must come back before they leave again"
+    )
 
     @model_validator(mode="after")
     def _one_timetable(self) -> ScheduledService:
         if (self.headway_h is None) == (self.weekdays is None):
             raise ValueError("give either headway_h or weekdays, not both and not neither")
-        if self.weekdays is not None and not self.weekdays:
-            raise ValueError("weekdays is empty; name at least one day, e.g. [mon, thu]")
+        if self.weekdays is not None:
+            if not self.weekdays:
+                raise ValueError("weekdays is empty; name at least one day, e.g. [mon, thu]")
+            repeated = sorted({d for d in self.weekdays if self.weekdays.count(d) > 1})
+            if repeated:
+                raise ValueError(f"weekdays names {', '.join(repeated)} more than once")
         return self
 
 
@@ -138,11 +182,16 @@ class WhenFullService(Strict):
     since its first container was ready (block trains, feeder ships)."""
 
     type: Literal["when_full"]
-    capacity_teu: PositiveFloat
-    max_wait_h: NonNegFloat
-    fleet: FleetSpec | None = None
+    capacity_teu: PositiveFloat = Field(description="TEU that fill a vehicle")
+    max_wait_h: NonNegFloat = Field(
+        description="longest wait after the first container, hours; then it leaves part-full"
+    )
+    fleet: FleetSpec | None = Field(
+        default=None, description="vehicles that must come back before they leave again"
+    )
 
 
 ServiceSpec = Annotated[
     Union[ContinuousService, ScheduledService, WhenFullService], Field(discriminator="type")
 ]
+"""How containers leave on a leg, told apart by its ``type`` key."""
