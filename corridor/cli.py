@@ -76,9 +76,16 @@ def format_summary(summary: pd.DataFrame) -> str:
                 "P90 d": _fmt_days(r["p90_days"]),
                 "P95 d": _fmt_days(r["p95_days"]),
                 "time goes to": ", ".join(f"{k} {v:.0%}" for v, k in top if v > 0),
+                "status": r["status"],
             }
         )
-    return pd.DataFrame(rows).to_string(index=False)
+    text = pd.DataFrame(rows).to_string(index=False)
+    if (summary["status"] != "ok").any():
+        text += (
+            "\n\nsaturated: the route cannot carry its demand and its backlog grows; the days "
+            "above describe only the containers that got through and understate the delay."
+        )
+    return text
 
 
 def _cmd_run(args: argparse.Namespace) -> int:

@@ -38,6 +38,9 @@ SUMMARY_COLUMNS = [
     "in_transit",
     "teu_delivered",
     "throughput_teu_per_day",
+    "demand_teu_per_day",
+    "backlog_growth_teu_per_day",
+    "status",
     "mean_days",
     "p50_days",
     "p90_days",
@@ -291,7 +294,7 @@ class Results:
         not delivered by the end of the horizon; transit statistics are over delivered ones.
         ``share_<kind>`` columns give the share of delivered containers' time per stage kind.
         """
-        return summarize(self.trips, self.stages, (self.horizon_h - self.warmup_h) / 24.0)
+        return summarize(self.trips, self.stages, self.warmup_h, self.horizon_h)
 
     # ------------------------------------------------------------------ saving
     def save(self, directory: str | Path) -> Path:
@@ -334,23 +337,73 @@ def _atomic_write(path: Path, write: Any) -> None:
         raise
 
 
-def summarize(trips: pd.DataFrame, stages: pd.DataFrame, measured_days: float) -> pd.DataFrame:
-    """The per flow and route summary of :meth:`Results.summary` from the two tables."""
+def _backlog_growth(g: pd.DataFrame, warmup_h: float, horizon_h: float) -> float:
+    """Slope (TEU per day) of the TEU in the system over the second half of the measured period."""
+    times = np.linspace(warmup_h + (horizon_h - warmup_h) / 2, horizon_h, 41)
+    created = np.sort(g["created_h"].to_numpy())
+    created_teu = np.cumsum(g["teu"].to_numpy()[np.argsort(g["created_h"].to_numpy())])
+    done = g.dropna(subset=["delivered_h"])
+    order = np.argsort(done["delivered_h"].to_numpy())
+    delivered = done["delivered_h"].to_numpy()[order]
+    delivered_teu = np.cumsum(done["teu"].to_numpy()[order])
+
+    def upto(ts: np.ndarray, cum: np.ndarray) -> np.ndarray:
+        idx = np.searchsorted(ts, times, side="right")
+        return np.where(idx > 0, cum[np.maximum(idx - 1, 0)] if len(cum) else 0.0, 0.0)
+
+    backlog = upto(created, created_teu) - upto(delivered, delivered_teu)
+    return float(np.polyfit(times / 24.0, backlog, 1)[0])
+
+
+def summarize(
+    trips: pd.DataFrame, stages: pd.DataFrame, warmup_h: float, horizon_h: float
+) -> pd.DataFrame:
+    """The per flow and route summary of :meth:`Results.summary` from the two tables.
+
+    ``status`` is ``saturated`` when the route cannot carry its demand: the TEU in the system
+    grow by more than 5 % of the daily demand per day over the second half of the measured
+    period, and either more containers are under way at the end than Little's law expects at
+    the delivered containers' mean transit time, or transit times rise by more than 0.05 day
+    per day of the period. Then the transit statistics describe only the
+    containers that got through and understate the real delay. ``no deliveries`` means no
+    container created after the warm-up arrived before the end.
+    """
+    measured_days = max((horizon_h - warmup_h) / 24.0, 1e-9)
     t = trips[~trips["in_warmup"]]
     rows = []
     for (flow, route), g in t.groupby(["flow", "route"], observed=True, sort=True):
         done = g["transit_days"].dropna()
         q = done.quantile([0.5, 0.9, 0.95]) if len(done) else pd.Series([np.nan] * 3)
+        in_transit = int(g["delivered_h"].isna().sum())
+        demand_teu_day = g["teu"].sum() / measured_days
+        growth = _backlog_growth(g, warmup_h, horizon_h) if len(g) > 1 else 0.0
+        expected_in_system = len(g) / measured_days * (done.mean() if len(done) else 0.0)
+        rising = 0.0  # days of transit added per day of creation
+        if len(done) > 10:
+            x = g.loc[done.index, "created_h"].to_numpy() / 24.0
+            if np.ptp(x) > 0:
+                rising = float(np.polyfit(x, done.to_numpy(), 1)[0])
+        if not len(done):
+            status = "no deliveries"
+        elif growth > 0.05 * demand_teu_day and (
+            in_transit > 1.5 * expected_in_system + 5 or rising > 0.05
+        ):
+            status = "saturated"
+        else:
+            status = "ok"
         rows.append(
             {
                 "flow": flow,
                 "route": route,
                 "created": len(g),
                 "delivered": len(done),
-                "in_transit": int(g["delivered_h"].isna().sum()),
+                "in_transit": in_transit,
                 "teu_delivered": int(g.loc[g["delivered_h"].notna(), "teu"].sum()),
                 "throughput_teu_per_day": g.loc[g["delivered_h"].notna(), "teu"].sum()
-                / max(measured_days, 1e-9),
+                / measured_days,
+                "demand_teu_per_day": demand_teu_day,
+                "backlog_growth_teu_per_day": growth,
+                "status": status,
                 "mean_days": done.mean() if len(done) else np.nan,
                 "p50_days": float(q.iloc[0]),
                 "p90_days": float(q.iloc[1]),

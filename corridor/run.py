@@ -58,7 +58,15 @@ def simulate(
     wall = time.perf_counter()
     rec = Engine(model).run()
     sim_s = time.perf_counter() - wall
-    results = Results.from_records(model, rec, meta={"wall_s": round(sim_s, 3)})
+    from corridor import __version__
+
+    meta = {
+        "wall_s": round(sim_s, 3),
+        "scenario_file": scenario.source,
+        "network_file": network.source if network is not None else scenario.network_path,
+        "corridor_version": __version__,
+    }
+    results = Results.from_records(model, rec, meta=meta)
     log.info(
         "ran %r (seed %d, %.0f days): %d containers, %d delivered, %.2f s",
         scenario.name,

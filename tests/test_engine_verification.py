@@ -76,6 +76,7 @@ def test_scheduled_departures_with_ample_capacity_give_mean_wait_of_half_the_hea
     assert waits["duration_h"].mean() == pytest.approx(headway / 2, rel=0.02)
     # nothing is left behind: every departure leaves with room to spare
     assert (res.departures["load_teu"] < 10_000).all()
+    assert res.summary()["status"].tolist() == ["ok"]
 
 
 @pytest.mark.slow
@@ -220,8 +221,9 @@ def test_fleet_bounds_throughput_at_vehicles_times_capacity_over_cycle_time() ->
     out = deps[(deps["direction"] == "out") & (deps["depart_h"] > 20 * 24)]
     teu_per_h = out["load_teu"].sum() / (200 * 24 - 20 * 24)
     assert teu_per_h == pytest.approx(2 * 100 / cycle_h, rel=0.02)
-    # the backlog grows: most demand is still waiting at the end
+    # the backlog grows: most demand is still waiting at the end, and the summary says so
     assert res.trips["delivered_h"].isna().mean() > 0.8
+    assert res.summary()["status"].tolist() == ["saturated"]
 
 
 def test_node_closure_delays_service_start_and_records_closure_time() -> None:
