@@ -366,7 +366,8 @@ def summarize(
     the delivered containers' mean transit time, or transit times rise by more than 0.05 day
     per day of the period. Then the transit statistics describe only the
     containers that got through and understate the real delay. ``no deliveries`` means no
-    container created after the warm-up arrived before the end.
+    container created after the warm-up arrived before the end, though the backlog does not
+    grow (the route is longer than the measured period).
     """
     measured_days = max((horizon_h - warmup_h) / 24.0, 1e-9)
     t = trips[~trips["in_warmup"]]
@@ -384,7 +385,7 @@ def summarize(
             if np.ptp(x) > 0:
                 rising = float(np.polyfit(x, done.to_numpy(), 1)[0])
         if not len(done):
-            status = "no deliveries"
+            status = "saturated" if growth > 0.05 * demand_teu_day else "no deliveries"
         elif growth > 0.05 * demand_teu_day and (
             in_transit > 1.5 * expected_in_system + 5 or rising > 0.05
         ):
