@@ -587,9 +587,10 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
         places.append(Place("leg", lid, leg.service.type, leg.mode))
         svc = leg.service
         fleet = None
-        if svc.fleet is not None:
+        spec_fleet = getattr(svc, "fleet", None)
+        if spec_fleet is not None:
             fleet = FleetRT(
-                svc.fleet.vehicles, svc.fleet.turnaround_h.compile(), svc.fleet.return_speed_kmh
+                spec_fleet.vehicles, spec_fleet.turnaround_h.compile(), spec_fleet.return_speed_kmh
             )
         headway = getattr(svc, "headway_h", None)
         weekdays = getattr(svc, "weekdays", None) or []

@@ -11,8 +11,10 @@ How time passes (see DESIGN.md, "The model"):
   exact FCFS for single containers and for whole vehicles; containers of one vehicle served
   one by one are queued together, in their order, at the moment the first of them arrives.
 * A container then waits for its next leg. *Continuous* legs send it at once (one truck per
-  container; with a fleet, the first truck back). *Scheduled* and *when-full* legs are SimPy
-  processes that board waiting containers first in, first out, up to the vehicle's capacity.
+  container; with a fleet, the first truck back). *Through* legs send the group on with the
+  vehicle it came on, once all of its containers are ready (a train passing a junction or a
+  border station). *Scheduled* and *when-full* legs are SimPy processes that board waiting
+  containers first in, first out, up to the vehicle's capacity.
 * Closures: nothing starts service at, or departs from, a closed node, and nothing departs on a
   closed leg; the time is recorded as a ``closure`` stage.
 
@@ -391,6 +393,7 @@ class Engine:
         rec = self.rec
         routes = self.m.routes
         legs = self.m.legs
+        through: dict[int, tuple[list[int], list[float]]] | None = None
         for c, t in zip(cids, times, strict=True):
             route = routes[rec.c_route[c]]
             pos = self.pos[c]
@@ -398,13 +401,22 @@ class Engine:
                 rec.c_delivered[c] = t
                 continue
             leg = legs[route.legs[pos]]
-            if leg.kind == "continuous":
+            if leg.kind == "through":
+                if through is None:
+                    through = {}
+                group = through.setdefault(leg.index, ([], []))
+                group[0].append(c)
+                group[1].append(t)
+            elif leg.kind == "continuous":
                 self._continuous(leg, c, t)
             else:
                 self.queues[leg.index].push(t, c, rec.c_teu[c])
                 ev = self.wake_ev[leg.index]
                 if ev is not None and not ev.triggered and t < self.wake_at[leg.index]:
                     ev.succeed()
+        if through is not None:
+            for li, (group_ids, ready) in through.items():
+                self._through(legs[li], group_ids, ready)
 
     # ------------------------------------------------------------------ legs
     def _open(self, leg: LegRT, t: float) -> float:
@@ -489,6 +501,23 @@ class Engine:
             rec.departure(leg.index, vehicle, True, leave, back, 0.0, 0, _TRUCK_TEU)
             heapq.heappush(home, (at_home, vehicle))
         self._at(arr, self._arrive, leg, [c])
+
+    def _through(self, leg: LegRT, cids: list[int], ready: list[float]) -> None:
+        """The vehicle that brought ``cids`` goes on once all of them are ready."""
+        rec = self.rec
+        last = max(ready)
+        dep = self._open(leg, last)
+        arr = dep + self._running_h(leg, dep)
+        load = 0.0
+        for c, r in zip(cids, ready, strict=True):
+            load += rec.c_teu[c]
+            if last > r:
+                rec.stage(c, leg.place, WAIT, r, last)
+            if dep > last:
+                rec.stage(c, leg.place, CLOSURE, last, dep)
+            rec.stage(c, leg.place, TRAVEL, dep, arr)
+        rec.departure(leg.index, -1, False, dep, arr, load, len(cids), math.nan)
+        self._at(arr, self._arrive, leg, cids)
 
     def _depart(
         self,

@@ -33,6 +33,7 @@ __all__ = [
     "ScheduledService",
     "ServiceSpec",
     "Strict",
+    "ThroughService",
     "Weekday",
     "WhenFullService",
 ]
@@ -191,7 +192,16 @@ class WhenFullService(Strict):
     )
 
 
+class ThroughService(Strict):
+    """Containers go on with the vehicle they arrived on: a train passing a junction or a
+    border station. The vehicle leaves once every container of its group that takes this leg
+    has cleared the node's processes; it has no timetable and no capacity of its own."""
+
+    type: Literal["through"]
+
+
 ServiceSpec = Annotated[
-    Union[ContinuousService, ScheduledService, WhenFullService], Field(discriminator="type")
+    Union[ContinuousService, ScheduledService, WhenFullService, ThroughService],
+    Field(discriminator="type"),
 ]
 """How containers leave on a leg, told apart by its ``type`` key."""

@@ -272,3 +272,44 @@ def test_weekday_timetable_departs_on_the_named_days_only() -> None:
     assert sorted(days) == ["Monday", "Thursday"]
     assert (deps["depart_at"].dt.hour == 18).all()
     assert len(deps) == 6
+
+
+def test_through_leg_keeps_the_train_together_past_a_junction_and_a_border() -> None:
+    # a block train of 10 TEU forms at A, runs through junction J and border station K
+    net = network(
+        [
+            node("A"),
+            node("J"),
+            node("K", proc("border", 8.0, servers=1, per="vehicle", activity="border")),
+            node("B"),
+        ],
+        [
+            leg(
+                "AJ",
+                "A",
+                "J",
+                100,
+                50,
+                service={"type": "when_full", "capacity_teu": 10, "max_wait_h": 1000},
+            ),
+            leg("JK", "J", "K", 200, 50, service={"type": "through"}),
+            leg("KB", "K", "B", 300, 50, service={"type": "through"}),
+        ],
+    )
+    sc = scenario(
+        [flow("f", "A", "B", 24, ["r"], arrival="fixed")], {"r": ["AJ", "JK", "KB"]}, horizon_days=5
+    )
+    res = simulate(sc, network=net)
+    deps = res.departures
+    first = deps.groupby("leg", observed=True)["depart_h"].first()
+    # formed at 10 h; 2 h to J and on at once; 4 h to K, 8 h border; 6 h to B
+    assert first.to_dict() == pytest.approx({"AJ": 10.0, "JK": 12.0, "KB": 24.0})
+    assert (deps.loc[deps["leg"] != "AJ", "containers"] == 10).all()
+    done = res.trips.dropna(subset=["delivered_h"])
+    # a container created at k h waits for the train that leaves at the next multiple of
+    # 10 h, then runs 2 + 4 h, clears the border in 8 h and runs 6 h more
+    created = done["created_h"].to_numpy()
+    np.testing.assert_allclose(
+        done["transit_h"], np.ceil(created / 10 - 1e-9) * 10 - created + 20, atol=1e-9
+    )
+    assert not (res.stages["element"].isin(["JK", "KB"]) & (res.stages["kind"] == "wait")).any()
