@@ -564,7 +564,7 @@ def _validation_problems(
 _UNION_TAGS = frozenset(
     {
         "fixed", "uniform", "triangular", "exponential", "normal", "lognormal", "gamma",
-        "empirical", "continuous", "scheduled", "when_full",
+        "empirical", "continuous", "scheduled", "when_full", "through",
     }
 )  # fmt: skip
 _BOUND_HINTS = {
