@@ -38,13 +38,11 @@ from typing_extensions import TypedDict
 from corridor.distributions import Dist
 from corridor.errors import Problem, ScenarioError, format_location
 from corridor.specs import (
+    SERVICE_MODELS,
     Activity,
-    ContinuousService,
     ProcessSpec,
-    ScheduledService,
     Strict,
     Weekday,
-    WhenFullService,
 )
 from corridor.yamlio import Loc, Place, YamlDocument, place_of, pydantic_problems, read_yaml
 
@@ -257,33 +255,34 @@ class NodeChange(Strict):
 
 
 @with_config(ConfigDict(extra="forbid"))
-class _FleetChange(TypedDict, total=False):
+class FleetChange(TypedDict, total=False):
+    """Changes to a service's fleet (all keys optional); merged over the network's fleet."""
+
     vehicles: Annotated[int, Field(gt=0)]
     turnaround_h: Dist
     return_speed_kmh: PosFloat | None
 
 
 @with_config(ConfigDict(extra="forbid"))
-class _ServiceChange(TypedDict, total=False):
-    type: Literal["continuous", "scheduled", "when_full"]
+class ServiceChange(TypedDict, total=False):
+    """Changes to a leg's service (all keys optional); see :class:`LegChange`."""
+
+    type: Literal["continuous", "scheduled", "when_full", "through"]
     capacity_teu: PosFloat
     headway_h: PosFloat | None
     offset_h: NonNegFloat
     weekdays: list[Weekday] | None
     departure_time_h: Annotated[float, Field(ge=0, lt=24, allow_inf_nan=False)]
     max_wait_h: NonNegFloat
-    fleet: _FleetChange | None
+    fleet: FleetChange | None
 
 
-_SERVICE_FIELDS: dict[str, frozenset[str]] = {
-    "continuous": frozenset(ContinuousService.model_fields),
-    "scheduled": frozenset(ScheduledService.model_fields),
-    "when_full": frozenset(WhenFullService.model_fields),
-}
+# ServiceChange's type must list SERVICE_TYPES (a test checks that it does).
+_SERVICE_FIELDS = {kind: frozenset(model.model_fields) for kind, model in SERVICE_MODELS.items()}
 
-# Static type: a plain dict (as merged over the network's service); checked as _ServiceChange.
+# Static type: a plain dict (as merged over the network's service); checked as ServiceChange.
 ServiceChangeDict = Annotated[
-    dict[str, Any], GetPydanticSchema(lambda _type, handler: handler(_ServiceChange))
+    dict[str, Any], GetPydanticSchema(lambda _type, handler: handler(ServiceChange))
 ]
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "ACTIVITIES",
     "MODES",
     "NODE_KINDS",
+    "SERVICE_MODELS",
     "SERVICE_TYPES",
     "WEEKDAYS",
     "Activity",
@@ -62,7 +63,6 @@ Activity = Literal["handling", "yard", "customs", "border", "inspection", "gauge
 ACTIVITIES: tuple[str, ...] = get_args(Activity)
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = get_args(Weekday)
-SERVICE_TYPES = ("continuous", "scheduled", "when_full")
 Stage = Literal["origin", "transit", "destination"]
 
 PositiveInt = Annotated[int, Field(gt=0)]
@@ -205,3 +205,12 @@ ServiceSpec = Annotated[
     Field(discriminator="type"),
 ]
 """How containers leave on a leg, told apart by its ``type`` key."""
+
+SERVICE_MODELS: dict[str, type[Strict]] = {
+    "continuous": ContinuousService,
+    "scheduled": ScheduledService,
+    "when_full": WhenFullService,
+    "through": ThroughService,
+}
+"""The model of each service ``type``, in the order of :data:`ServiceSpec`."""
+SERVICE_TYPES: tuple[str, ...] = tuple(SERVICE_MODELS)

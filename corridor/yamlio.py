@@ -23,11 +23,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from corridor.distributions import DIST_NAMES, DIST_PARAMS
 from corridor.errors import InputError, Problem, format_location
-from corridor.specs import ContinuousService, ScheduledService, WhenFullService
+from corridor.specs import SERVICE_MODELS, SERVICE_TYPES
 
 __all__ = [
     "MAX_YAML_BYTES",
@@ -56,12 +56,7 @@ _T = TypeVar("_T")
 # Values of discriminator keys, for messages about a missing or unknown one.
 _TAG_CHOICES: dict[str, tuple[str, ...]] = {
     "dist": DIST_NAMES,
-    "type": ("continuous", "scheduled", "when_full"),
-}
-_SERVICE_MODELS: dict[str, type[BaseModel]] = {
-    "continuous": ContinuousService,
-    "scheduled": ScheduledService,
-    "when_full": WhenFullService,
+    "type": SERVICE_TYPES,
 }
 _BRANCH_PREFIXES = ("list[", "dict[", "function-", "tagged-union", "nullable[", "union[")
 
@@ -411,8 +406,8 @@ def _takes(parent: Any) -> tuple[str, tuple[str, ...]] | None:
     dist, kind = parent.get("dist"), parent.get("type")
     if isinstance(dist, str) and dist in DIST_PARAMS:
         return f"a {dist} distribution", ("dist", *DIST_PARAMS[dist])
-    if isinstance(kind, str) and kind in _SERVICE_MODELS:
-        return f"a {kind} service", tuple(_SERVICE_MODELS[kind].model_fields)
+    if isinstance(kind, str) and kind in SERVICE_MODELS:
+        return f"a {kind} service", tuple(SERVICE_MODELS[kind].model_fields)
     return None
 
 
