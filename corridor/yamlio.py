@@ -529,10 +529,14 @@ def pydantic_problems(
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for err in exc.errors(include_url=False):
-        inner = _clean_loc(tuple(err["loc"]), data)
+        raw = tuple(err["loc"])
+        bad_key = len(raw) >= 2 and raw[-1] == "[key]"  # a mapping key, not its value
+        inner = _clean_loc(raw[:-2] if bad_key else raw, data)
         parent = _value_at(data, inner[:-1]) if inner else None
         loc = (*prefix, *inner)
         what, hint = _describe(err, names, parent)
+        if bad_key:
+            what = f"key {_show(raw[-2])}: {what}"
         where = format_location(list(loc))
         if err["type"] == "union_tag_invalid":
             tag_key = str((err.get("ctx") or {}).get("discriminator", "")).strip("'")

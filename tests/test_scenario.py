@@ -431,6 +431,13 @@ def test_flow_from_a_node_to_itself_is_an_error(folder: Path) -> None:
     )
 
 
+def test_number_as_a_mapping_key_is_reported_as_a_key(folder: Path) -> None:
+    assert extra_error(folder, "routes: {2025: [ab]}\n") == (
+        "s.yaml: line 2: routes: key 2025: expected text, got a number (2025) "
+        "(quote it if it is a name: '2025')"
+    )
+
+
 def test_empty_route_is_an_error(folder: Path) -> None:
     assert extra_error(folder, "routes: {r1: []}\n") == (
         "s.yaml: line 2: routes.r1: needs at least 1 item, got 0"
