@@ -17,12 +17,12 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from corridor.distributions import Sampler
-from corridor.errors import Problem, ScenarioError
+from corridor.errors import Problem, ScenarioError, format_location
 from corridor.network import Leg, Network, Node
 from corridor.scenario import ProcessChange, Scenario
 from corridor.specs import WEEKDAYS, ProcessSpec, ServiceSpec
 from corridor.windows import ClosureRecord, OpenTimes, storm_closures, window_hours
-from corridor.yamlio import line_of, pydantic_problems
+from corridor.yamlio import pydantic_problems
 
 __all__ = [
     "AT_DESTINATION",
@@ -179,18 +179,9 @@ class _Problems:
         self.items: list[Problem] = []
 
     def add(self, loc: tuple[Any, ...], what: str, hint: str = "") -> None:
-        from corridor.errors import format_location
-
-        where = format_location(list(loc))
-        if self.scenario.source:
-            line = line_of(self.scenario.source, loc)
-            if line is not None:
-                where = f"line {line}: {where}"
-        self.items.append(Problem(where, what, hint))
+        self.items.append(self.scenario.problem(loc, what, hint))
 
     def extend_pydantic(self, loc: tuple[Any, ...], exc: ValidationError) -> None:
-        from corridor.errors import format_location
-
         for p in pydantic_problems(exc):
             inner = f".{p.where}" if p.where else ""
             self.items.append(Problem(format_location(list(loc)) + inner, p.what, p.hint))
