@@ -1,0 +1,153 @@
+"""The ``corridor report`` and ``corridor export`` commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from corridor.errors import InputError
+
+__all__ = ["register"]
+
+_REPORT_EXAMPLES = """\
+examples:
+  corridor run scenarios/instc-baseline.yaml --out results/baseline
+  corridor report results/baseline -o report.html
+  corridor report results/baseline -o report.html --network seeds/instc.geojson --promised-days 25
+  corridor report results/baseline -o offline.html --no-tiles
+"""
+_EXPORT_EXAMPLES = """\
+examples:
+  corridor export results/baseline -o gis/ --network seeds/instc.geojson
+  corridor export results/baseline -o tables/ --format csv
+  corridor export results/baseline -o out/ --format gpkg,geojson,parquet
+  (open gis/corridor.gpkg in QGIS: layers nodes, legs, routes)
+"""
+
+
+def _positive_days(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of days") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be more than 0 days")
+    return value
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from corridor.report import write_report
+
+    out = write_report(
+        args.results,
+        args.output,
+        network_path=args.network,
+        promised_days=args.promised_days,
+        tiles=None if args.no_tiles else "OpenStreetMap",
+        with_map=not args.no_map,
+    )
+    print(f"wrote {out}", file=sys.stderr)
+    return 0
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from corridor.export import (
+        GIS_FORMATS,
+        TABLE_FORMATS,
+        export_gis,
+        export_tables,
+        network_for,
+        read_results,
+    )
+
+    explicit = args.format is not None
+    text = args.format if explicit else "csv,gpkg"
+    chosen = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
+    known = (*TABLE_FORMATS, *GIS_FORMATS)
+    bad = [f for f in chosen if f not in known]
+    if bad or not chosen:
+        raise InputError.single(
+            "--format", "", f"{text!r} names no known format" if not chosen
+            else f"unknown format(s) {', '.join(bad)}", f"choose from {', '.join(known)}",
+        )  # fmt: skip
+    results = read_results(args.results)
+    written = []
+    tables = [f for f in chosen if f in TABLE_FORMATS]
+    if tables:
+        written += export_tables(results, args.output, tables)
+    gis = [f for f in chosen if f in GIS_FORMATS]
+    if gis:
+        network = network_for(results, args.network)
+        if network is None and not explicit:
+            print(
+                "no network named in run.json can be read, so no GIS files; give --network PATH",
+                file=sys.stderr,
+            )
+        elif network is None:
+            raise InputError.single(
+                args.results, "", "GIS export needs the run's network, and run.json names none "
+                "that can be read", "give --network PATH",
+            )  # fmt: skip
+        else:
+            written += export_gis(network, results, args.output, gis, args.promised_days)
+    print(f"wrote {len(written)} files to {args.output}/", file=sys.stderr)
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add the ``report`` and ``export`` commands to the ``corridor`` command line."""
+    fmt = argparse.RawDescriptionHelpFormatter
+    p = subparsers.add_parser(
+        "report",
+        help="write an HTML report of a saved run",
+        description="Write one self-contained HTML page with a saved run's summary, "
+        "time/cost-distance charts, transit-time distributions, CAREC indicators, "
+        "utilisation, load factors, cost, CO2e and an interactive map. It opens offline; "
+        "only the map's background tiles need the internet.",
+        epilog=_REPORT_EXAMPLES,
+        formatter_class=fmt,
+    )
+    p.add_argument("results", type=Path, help="folder written by 'corridor run ... --out'")
+    p.add_argument(
+        "-o", "--output", type=Path, default=Path("report.html"),
+        help="HTML file to write (default: report.html)",
+    )  # fmt: skip
+    p.add_argument(
+        "--network", type=Path, default=None,
+        help="the run's GeoJSON network, for the maps (default: the one named in run.json)",
+    )  # fmt: skip
+    p.add_argument(
+        "--promised-days", type=_positive_days, default=None, metavar="DAYS",
+        help="promised transit time, for on-time shares",
+    )  # fmt: skip
+    p.add_argument("--no-tiles", action="store_true", help="map without background tiles")
+    p.add_argument("--no-map", action="store_true", help="leave the maps out")
+    p.set_defaults(func=_cmd_report)
+
+    p = subparsers.add_parser(
+        "export",
+        help="export a saved run's tables and KPIs for spreadsheets and GIS",
+        description="Export a saved run: the tables and KPI tables as CSV or Parquet, "
+        "and nodes, legs and routes with their KPIs as a GeoPackage or GeoJSON for QGIS.",
+        epilog=_EXPORT_EXAMPLES,
+        formatter_class=fmt,
+    )
+    p.add_argument("results", type=Path, help="folder written by 'corridor run ... --out'")
+    p.add_argument(
+        "-o", "--output", type=Path, required=True, help="folder to write into (created)"
+    )
+    p.add_argument(
+        "--format", default=None,
+        help="comma-separated: csv, parquet, gpkg, geojson (default: csv, and gpkg when the "
+        "network is known)",
+    )  # fmt: skip
+    p.add_argument(
+        "--network", type=Path, default=None,
+        help="the run's GeoJSON network (default: the one named in run.json)",
+    )  # fmt: skip
+    p.add_argument(
+        "--promised-days", type=_positive_days, default=None, metavar="DAYS",
+        help="promised transit time, for the routes' on-time share",
+    )  # fmt: skip
+    p.set_defaults(func=_cmd_export)
