@@ -5,11 +5,11 @@ How time passes (see DESIGN.md, "The model"):
 * A *group* is the set of containers that arrive at a node together, on one vehicle (or one
   new container at its origin). A group is one event, however many containers it holds.
 * At a node the group goes through the node's processes in order. A pure delay is arithmetic.
-  A capacity-limited process is an event: at the moment the group's first container reaches it
-  (``per: container``) or its last one (``per: vehicle``), its containers are assigned to the
-  servers first come, first served, from a heap of the times each server becomes free. This is
-  exact FCFS for single containers and for whole vehicles; containers of one vehicle served
-  one by one are queued together, in their order, at the moment the first of them arrives.
+  A capacity-limited process is an event: at the moment its containers reach it (one event
+  per distinct arrival time in the group for ``per: container``; the moment the last one is
+  there for ``per: vehicle``) they are assigned to the servers first come, first served, from
+  a heap of the times each server becomes free. The group moves on to the next process once
+  all of its containers have been assigned, so it stays one group (one train) throughout.
 * A container then waits for its next leg. *Continuous* legs send it at once (one truck per
   container; with a fleet, the first truck back). *Through* legs send the group on with the
   vehicle it came on, once all of its containers are ready (a train passing a junction or a
@@ -266,38 +266,61 @@ class Engine:
             return AT_ORIGIN
         return AT_DESTINATION if pos == self.route_nlegs[route] else AT_TRANSIT
 
-    def visit(self, node_idx: int, cids: list[int], times: list[float], pidx: int) -> None:
-        """Take a group through node ``node_idx``'s processes from process ``pidx`` on."""
+    def visit(
+        self,
+        node_idx: int,
+        cids: list[int],
+        times: list[float],
+        pidx: int,
+        pending: list[int] | None = None,
+    ) -> None:
+        """Take a group through node ``node_idx``'s processes from process ``pidx`` on.
+
+        ``pending`` lists the group members (by position) still to be served at process
+        ``pidx`` when the group comes back to it at a later event.
+        """
         node = self.m.nodes[node_idx]
         procs = node.processes
         routes = self.rec.c_route
+        now = self.env.now
         while pidx < len(procs):
             p = procs[pidx]
-            if p.at_mask == 7:
-                sel = list(range(len(cids)))
+            if pending is not None:
+                sel, pending = pending, None
             else:
-                sel = [k for k, c in enumerate(cids) if self._mask(c, routes[c]) & p.at_mask]
-            if sel and p.probability < 1.0:
-                coin = self.coins[node_idx][pidx]
-                assert coin is not None
-                if p.per_vehicle:
-                    sel = sel if coin.next() < p.probability else []
+                if p.at_mask == 7:
+                    sel = list(range(len(cids)))
                 else:
-                    sel = [k for k in sel if coin.next() < p.probability]
+                    sel = [k for k, c in enumerate(cids) if self._mask(c, routes[c]) & p.at_mask]
+                if sel and p.probability < 1.0:
+                    coin = self.coins[node_idx][pidx]
+                    assert coin is not None
+                    if p.per_vehicle:
+                        sel = sel if coin.next() < p.probability else []
+                    else:
+                        sel = [k for k in sel if coin.next() < p.probability]
             if not sel:
                 pidx += 1
                 continue
-            if p.servers is not None:
-                if p.per_vehicle:
-                    t_need = max(times[k] for k in sel)
-                else:
-                    t_need = min(times[k] for k in sel)
-                if t_need > self.env.now:
-                    self._at(t_need, self.visit, node_idx, cids, times, pidx)
+            if p.servers is None:
+                self._delay(node, p, cids, times, sel)
+            elif p.per_vehicle:
+                # the vehicle is served once all of its containers are there
+                t_need = max(times[k] for k in sel)
+                if t_need > now:
+                    self._at(t_need, self.visit, node_idx, cids, times, pidx, sel)
                     return
                 self._serve(node, p, cids, times, sel)
             else:
-                self._delay(node, p, cids, times, sel)
+                # containers join the queue at the moment each one arrives (exact FCFS)
+                due = [k for k in sel if times[k] <= now]
+                later = [k for k in sel if times[k] > now]
+                if due:
+                    self._serve(node, p, cids, times, due)
+                if later:
+                    t_next = min(times[k] for k in later)
+                    self._at(t_next, self.visit, node_idx, cids, times, pidx, later)
+                    return
             pidx += 1
         self._onward(cids, times)
 

@@ -243,3 +243,46 @@ def test_tables_have_calendar_timestamps(run: Results) -> None:
     t = run.trips.iloc[0]
     expected = pd.Timestamp("2024-01-01") + pd.Timedelta(hours=t["created_h"])
     assert abs(t["created_at"] - expected) < pd.Timedelta(microseconds=1)
+
+
+def test_container_queues_are_first_come_first_served_across_groups(run: Results) -> None:
+    # at M, trains from two branches arrive and their containers are unloaded one by one:
+    # whoever reaches the cranes first starts first, whatever train it came on
+    jobs = run.resources[(run.resources["node"] == "M")].dropna(subset=["start_h"])
+    assert len(jobs) > 1000
+    ordered = jobs.sort_values(["arrival_h", "start_h"], kind="stable")
+    assert np.all(np.diff(ordered["start_h"].to_numpy()) >= -1e-9)
+
+
+def test_spread_out_group_does_not_hold_servers_for_its_late_members() -> None:
+    # a train of 5 unloads into a yard with spread-out dwell, then a single gate lane;
+    # a truck container arriving in between must not queue behind the train's late members
+    net = network(
+        [
+            node("A"),
+            node(
+                "Y",
+                proc("yard", {"dist": "empirical", "values": [1, 10, 20, 30, 40]}, activity="yard"),
+                proc("gate", 1.0, servers=1),
+            ),
+            node("B"),
+        ],
+        [
+            leg(
+                "AY",
+                "A",
+                "Y",
+                10,
+                10,
+                service={"type": "when_full", "capacity_teu": 5, "max_wait_h": 100},
+            ),
+            leg("YB", "Y", "B", 10, 10),
+        ],
+    )
+    sc = scenario(
+        [flow("f", "A", "B", 24, ["r"], arrival="fixed")], {"r": ["AY", "YB"]}, horizon_days=3
+    )
+    jobs = simulate(sc, network=net).resources
+    waits = jobs["wait_h"].dropna()
+    # the gate serves one container an hour on average: short waits only, never 30 h
+    assert waits.max() < 6
