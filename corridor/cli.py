@@ -143,17 +143,21 @@ def _cmd_routes(args: argparse.Namespace) -> int:
 
     network = load_network(args.network)
     routes = k_shortest_routes(network, args.origin, args.destination, k=args.k, weight=args.by)
-    rows = [
-        {
-            "#": i + 1,
-            "km": f"{r.length_km:,.0f}",
-            "hours": f"{r.time_h:,.1f}",
-            "days": f"{r.time_h / 24:.1f}",
-            "legs": " > ".join(r.legs),
-        }
-        for i, r in enumerate(routes)
-    ]
-    print(pd.DataFrame(rows).to_string(index=False))
+    by = "free-flow time" if args.by == "time_h" else "distance"
+    print(f"{len(routes)} shortest route(s) {args.origin} -> {args.destination} by {by}:")
+    for i, r in enumerate(routes, 1):
+        print(
+            f"\n{i}. {r.length_km:,.0f} km, {r.time_h:,.1f} h ({r.time_h / 24:.1f} d) "
+            f"free-flow, {len(r.legs)} legs"
+        )
+        nodes = " > ".join(r.nodes)
+        print("   " + textwrap.fill(nodes, width=96, subsequent_indent="   "))
+        legs = "[" + ", ".join(r.legs) + "]"
+        print("   route legs (for a scenario's routes:):")
+        print(
+            "   " + textwrap.fill(legs, width=96, subsequent_indent="    ", break_on_hyphens=False)
+        )
+
     return 0
 
 

@@ -69,9 +69,12 @@ def test_routes_lists_k_shortest(capsys: pytest.CaptureFixture[str]) -> None:
         capsys, "routes", str(DATA / "mini-network.geojson"), "SOUTH", "END", "-k", "2"
     )
     assert code == 0
-    rows = out.splitlines()[1:]
-    assert len(rows) == 2
-    assert "ROAD_S_B > ROAD_B_E" in rows[0]
+    assert out.startswith("2 shortest route(s) SOUTH -> END by free-flow time:")
+    assert "\n1. 1,170 km" in out
+    assert "   SOUTH > BORDER > END" in out
+    assert "   [ROAD_S_B, ROAD_B_E]" in out
+    assert "\n2. " in out
+    assert "\n3. " not in out
 
 
 def test_schema_is_json_with_the_scenario_fields(capsys: pytest.CaptureFixture[str]) -> None:
