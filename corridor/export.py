@@ -269,21 +269,20 @@ def nodes_with_kpis(network: Network, results: Results) -> geopandas.GeoDataFram
     """The network's nodes (points, EPSG:4326) with the time containers spent there.
 
     Columns: those of :meth:`~corridor.network.Network.nodes_frame`, then ``crossing``
-    (:func:`corridor.kpis.crossing_name` for border nodes), ``containers``, ``mean_delay_h``,
-    ``p90_delay_h``, hours per time category (``<category>_h``) and ``max_utilisation`` of
-    the node's capacity-limited processes.
+    (the border crossing of :func:`corridor.kpis.default_crossings`), ``containers``,
+    ``mean_delay_h``, ``p90_delay_h``, hours per time category (``<category>_h``) and
+    ``max_utilisation`` of the node's capacity-limited processes.
     """
     frame = network.nodes_frame()
     delays = kpis.node_delays(results.trips, results.stages, results.departures).set_index("node")
     frame = frame.join(delays, on="id")
     frame["containers"] = frame["containers"].fillna(0).astype(int)
+    crossings = kpis.default_crossings(results.stages, network)
+    crossing_of = {node: name for name, nodes in crossings.items() for node in nodes}
     frame.insert(
         frame.columns.get_loc("processes") + 1,
         "crossing",
-        [
-            kpis.crossing_name(i) if k == "border" else None
-            for i, k in zip(frame["id"], frame["kind"], strict=True)
-        ],
+        frame["id"].map(crossing_of),
     )
     util = kpis.utilisation(results.resources, network, results.horizon_h, results.warmup_h)
     top = util.groupby("node")["utilisation"].max() if len(util) else pd.Series(dtype=float)

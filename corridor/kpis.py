@@ -545,7 +545,9 @@ def default_crossings(stages: pd.DataFrame, network: Network | None = None) -> d
     """Border crossings found in a run: border nodes grouped by :func:`crossing_name`.
 
     A node is a border node if the network gives it the kind ``border`` or if any of its
-    processes has the activity ``border`` (seen in ``stages``).
+    processes has the activity ``border`` (seen in ``stages``). Other nodes whose id names
+    the same crossing join it (``AST-AZ`` with a gauge change joins the border post
+    ``AST-IR``), since CAREC counts gauge change at a crossing as part of its time.
 
     Parameters
     ----------
@@ -561,11 +563,15 @@ def default_crossings(stages: pd.DataFrame, network: Network | None = None) -> d
     """
     at_nodes = stages[stages["element_type"].astype(str) == "node"]
     border = set(at_nodes.loc[at_nodes["activity"].astype(str) == "border", "element"].astype(str))
+    every = set(at_nodes["element"].astype(str))
     if network is not None:
         border |= {n.id for n in network.nodes.values() if n.kind == "border"}
+        every |= set(network.nodes)
+    names = {crossing_name(node) for node in border}
     groups: dict[str, list[str]] = {}
-    for node in sorted(border):
-        groups.setdefault(crossing_name(node), []).append(node)
+    for node in sorted(every):
+        if node in border or crossing_name(node) in names:
+            groups.setdefault(crossing_name(node), []).append(node)
     return dict(sorted(groups.items()))
 
 

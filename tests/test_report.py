@@ -1,0 +1,194 @@
+"""The HTML report: self-contained, offline, and clean when a browser opens it."""
+
+from __future__ import annotations
+
+import base64
+import re
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import pytest
+
+from corridor import cli, report
+from corridor.results import Results
+from tests.chromium import check_page, find_chromium
+from tests.small_runs import branching_network, branching_run, two_leg_network, two_leg_run
+
+_NETWORK_FILE = "net.geojson"
+
+
+@pytest.fixture(scope="module")
+def busy() -> Results:
+    return branching_run(horizon_days=60)
+
+
+@pytest.fixture(scope="module")
+def page(busy: Results) -> str:
+    return report.build_report(busy, branching_network(), promised_days=12, tiles=None)
+
+
+@pytest.fixture
+def saved(tmp_path: Path) -> Path:
+    return two_leg_run().save(tmp_path / "run")
+
+
+@pytest.fixture
+def network_file(tmp_path: Path) -> Path:
+    """The two-leg network as GeoJSON, for the commands' --network."""
+    net = two_leg_network()
+    legs = net.legs_frame()[["id", "from_node", "to_node", "mode", "length_km", "speed_kmh",
+                             "cost_usd_per_teu", "geometry"]]  # fmt: skip
+    legs = legs.rename(columns={"from_node": "from", "to_node": "to"})
+    nodes = net.nodes_frame()[["id", "name", "country", "kind", "geometry"]]
+    import json
+
+    features = json.loads(nodes.to_json(drop_id=True))["features"]
+    for f, node in zip(features, net.nodes.values(), strict=True):
+        f["properties"]["processes"] = [p.model_dump(mode="json") for p in node.processes]
+    features += json.loads(legs.to_json(drop_id=True))["features"]
+    path = tmp_path / _NETWORK_FILE
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    return path
+
+
+def _images(html: str) -> list[str]:
+    return re.findall(r"<img [^>]*src='([^']*)'", html)
+
+
+def test_report_has_every_section_and_embedded_png_charts(page: str) -> None:
+    for anchor in ("summary", "escap", "transit", "carec", "capacity", "emissions", "map"):
+        assert f"id='{anchor}'" in page
+    images = _images(page)
+    assert len(images) >= 10
+    for src in images:
+        assert src.startswith("data:image/png;base64,")
+        assert base64.b64decode(src.split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_report_loads_nothing_from_the_network_without_tiles(page: str) -> None:
+    assert not re.search(r"""<(script|link|img)[^>]*(href|src)=["']https?:""", page)
+    assert "<iframe class='map'" in page
+    assert "srcdoc=" in page
+    assert "tile.openstreetmap" not in page
+
+
+def test_report_tables_show_carec_indicators_and_factor_status(page: str) -> None:
+    assert "Time to clear border crossings" in page
+    assert "W-AZ + W-IR" in page
+    assert "swod kmh" in page
+    assert "swd kmh" in page
+    assert "assumption" in page
+    assert "published" in page
+    assert "on time share" in page
+
+
+def test_report_without_network_has_no_map(busy: Results) -> None:
+    html = report.build_report(busy, None, tiles=None)
+    assert "id='map'" not in html
+    assert "cost-distance chart" not in html  # needs the tariffs
+
+
+def test_write_report_from_a_results_folder(
+    saved: Path, network_file: Path, tmp_path: Path
+) -> None:
+    out = report.write_report(saved, tmp_path / "out" / "r.html", network_path=network_file)
+    html = out.read_text(encoding="utf-8")
+    assert "id='map'" in html
+    assert "corridor results: test" in html
+    assert sorted(p.name for p in out.parent.iterdir()) == ["r.html"]  # atomic: no temp left
+
+
+def test_report_command_writes_the_page(
+    saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli, "_COMMAND_MODULES", ("corridor.cli_report",))
+    out = tmp_path / "report.html"
+    assert cli.main(["report", str(saved), "-o", str(out), "--no-tiles"]) == 0
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert "wrote" in capsys.readouterr().err
+
+
+def test_report_command_on_a_missing_folder_exits_2(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli, "_COMMAND_MODULES", ("corridor.cli_report",))
+    assert cli.main(["report", str(tmp_path / "nope"), "-o", str(tmp_path / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert "nope: no such folder" in err
+    assert "corridor run SCENARIO --out FOLDER" in err
+
+
+def test_report_help_has_examples(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(cli, "_COMMAND_MODULES", ("corridor.cli_report",))
+    with pytest.raises(SystemExit):
+        cli.main(["report", "--help"])
+    assert "corridor report results/baseline -o report.html" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------- in a browser
+
+_CHECKS = {
+    "images": "document.images.length",
+    "broken_images": "Array.from(document.images)"
+    ".filter(i => !(i.complete && i.naturalWidth > 0)).map(i => i.alt)",
+    "map": "(() => { const f = document.querySelector('iframe.map'); if (!f) return null;"
+    " const d = f.contentDocument; return {leaflet: typeof f.contentWindow.L,"
+    " layers: d.querySelectorAll('path.leaflet-interactive').length,"
+    " control: d.querySelectorAll('.leaflet-control-layers-overlays label').length}; })()",
+}
+
+needs_chromium = pytest.mark.skipif(
+    find_chromium() is None,
+    reason="chromium is not installed (Debian: apt-get install -y chromium)",
+)
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_report_opens_in_chromium_without_errors_or_missing_images(
+    page: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "report.html"
+    path.write_text(page, encoding="utf-8")
+    check = check_page(path, _CHECKS)
+    assert check.errors == []
+    assert check.failed_requests == []
+    assert check.values["broken_images"] == []
+    assert check.values["images"] == len(_images(page))
+    assert check.values["map"]["leaflet"] == "object"
+    assert check.values["map"]["layers"] > 5  # legs, routes and nodes were drawn
+    assert check.values["map"]["control"] == 4  # network, two routes, nodes
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_report_with_tiles_fails_only_on_tiles_offline(busy: Results, tmp_path: Path) -> None:
+    path = tmp_path / "report.html"
+    path.write_text(report.build_report(busy, branching_network()), encoding="utf-8")
+    check = check_page(path, _CHECKS)
+    # without internet the tiles cannot load; with it they do; nothing else may fail
+    assert [e for e in check.errors if "tile.openstreetmap.org" not in e] == []
+    assert [r for r in check.failed_requests if "tile.openstreetmap.org" not in r] == []
+    assert check.values["broken_images"] == []
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_the_browser_check_catches_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.html"
+    bad.write_text(
+        "<!DOCTYPE html><html><body><img alt='gone' src='missing.png'>"
+        "<script>notDefined()</script>"
+        "<iframe srcdoc=\"<script>console.error('inside')</script>\"></iframe></body></html>"
+    )
+    check = check_page(bad, _CHECKS)
+    text = "\n".join(check.errors)
+    assert "notDefined is not defined" in text
+    assert "console.error: inside" in text
+    assert check.values["broken_images"] == ["gone"]
