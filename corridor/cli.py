@@ -11,6 +11,7 @@ import importlib
 import json
 import logging
 import math
+import signal
 import sys
 import textwrap
 from collections.abc import Sequence
@@ -93,6 +94,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from corridor.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
+    args.interrupted = "the run stopped before it finished; nothing was written"
     results = simulate(scenario, seed=args.seed)
     s = results.summary()
     if args.format == "csv":
@@ -115,6 +117,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print()
         print(format_summary(s))
     if args.out:
+        args.interrupted = (
+            f"stopped while saving to {args.out}: each file there is complete, but they may "
+            "mix this run and an earlier one (run.json, written last, lists the files of one "
+            "run; corridor.Results.load checks them)"
+        )
         out = results.save(args.out)
         print(f"\nsaved tables to {out}/", file=sys.stderr)
     return 0
@@ -273,14 +280,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         else logging.DEBUG
     )
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    args.interrupted = "nothing was written"
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return int(args.func(args))
     except CorridorError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        print("interrupted: nothing was saved", file=sys.stderr)
+        print(f"interrupted: {args.interrupted}", file=sys.stderr)
         return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM stops a command the way Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -20,6 +20,7 @@ __all__ = [
     "CorridorError",
     "InputError",
     "NetworkError",
+    "OutputError",
     "Problem",
     "ScenarioError",
     "SimulationError",
@@ -104,6 +105,10 @@ class NetworkError(InputError):
 
 class ScenarioError(InputError):
     """The scenario YAML is invalid or does not fit its network."""
+
+
+class OutputError(InputError):
+    """Results cannot be written to, or read back from, the place given."""
 
 
 class SimulationError(CorridorError, RuntimeError):

@@ -15,6 +15,7 @@ delivered by then is *in transit*.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -26,9 +27,12 @@ import numpy as np
 import pandas as pd
 
 from corridor.compiled import Model
+from corridor.errors import OutputError
 from corridor.records import STAGE_KINDS, Recorder, as_numpy
 
-__all__ = ["SUMMARY_COLUMNS", "Results", "summarize"]
+__all__ = ["SUMMARY_COLUMNS", "TABLES", "Results", "summarize"]
+
+TABLES = ("trips", "stages", "departures", "resources", "closures")
 
 SUMMARY_COLUMNS = [
     "flow",
@@ -300,41 +304,128 @@ class Results:
     def save(self, directory: str | Path) -> Path:
         """Write every table as Parquet, ``summary.csv`` and ``run.json`` into ``directory``.
 
-        Each file is written to a temporary name and renamed into place, so a reader never
-        sees a half-written file and an interrupted save leaves the previous files whole.
+        Each file is written to a temporary name (``.NAME.*.tmp``) and renamed into place, so a
+        reader never sees a half-written file. ``run.json`` is written last and lists the
+        SHA-256 of every other file: :meth:`load` checks them, so a folder left by a save that
+        was interrupted half-way (new tables beside an older run's) is recognised, not read
+        as one run.
+
+        Raises
+        ------
+        OutputError
+            When ``directory`` is a file or cannot be written.
         """
         out = Path(directory)
-        out.mkdir(parents=True, exist_ok=True)
-        for name in ("trips", "stages", "departures", "resources", "closures"):
-            table: pd.DataFrame = getattr(self, name)
-            _atomic_write(out / f"{name}.parquet", lambda p, t=table: t.to_parquet(p, index=False))
-        summary = self.summary()
-        _atomic_write(out / "summary.csv", lambda p: summary.to_csv(p, index=False))
-        meta = {
-            "scenario": self.scenario_name,
-            "seed": self.seed,
-            "start_date": self.start_date.isoformat(),
-            "horizon_h": self.horizon_h,
-            "warmup_h": self.warmup_h,
-            **self.meta,
-        }
-        _atomic_write(
-            out / "run.json", lambda p: Path(p).write_text(json.dumps(meta, indent=2, default=str))
-        )
+        if out.exists() and not out.is_dir():
+            raise OutputError.single(
+                out,
+                "",
+                "exists and is not a folder",
+                "give --out a folder to write the tables into",
+            )
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+            files: dict[str, str] = {}
+            for name in TABLES:
+                table: pd.DataFrame = getattr(self, name)
+                files[f"{name}.parquet"] = _atomic_write(
+                    out / f"{name}.parquet", lambda p, t=table: t.to_parquet(p, index=False)
+                )
+            summary = self.summary()
+            files["summary.csv"] = _atomic_write(
+                out / "summary.csv", lambda p: summary.to_csv(p, index=False)
+            )
+            meta = {
+                "scenario": self.scenario_name,
+                "seed": self.seed,
+                "start_date": self.start_date.isoformat(),
+                "horizon_h": self.horizon_h,
+                "warmup_h": self.warmup_h,
+                **self.meta,
+                "files": files,
+            }
+            _atomic_write(
+                out / "run.json",
+                lambda p: Path(p).write_text(json.dumps(meta, indent=2, default=str)),
+            )
+        except OSError as exc:
+            raise OutputError.single(
+                out,
+                "",
+                f"cannot write results: {exc.strerror or exc}",
+                "check the folder's permissions and free space",
+            ) from None
         return out
 
+    @classmethod
+    def load(cls, directory: str | Path) -> Results:
+        """Read a folder written by :meth:`save`, checking that its files belong together.
 
-def _atomic_write(path: Path, write: Any) -> None:
+        Raises
+        ------
+        OutputError
+            When ``run.json`` or a table is missing, or a file does not match the SHA-256
+            that ``run.json`` lists for it (a save interrupted half-way).
+        """
+        folder = Path(directory)
+        run_json = folder / "run.json"
+        if not run_json.is_file():
+            raise OutputError.single(
+                folder, "", "no run.json here", "give a folder written by corridor run --out"
+            )
+        try:
+            meta = json.loads(run_json.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise OutputError.single(run_json, "", f"unreadable: {exc}") from None
+        files = meta.pop("files", {})
+        for name in TABLES:
+            path = folder / f"{name}.parquet"
+            expected = files.get(path.name)
+            if not path.is_file():
+                raise OutputError.single(path, "", "missing", "run the scenario again")
+            if expected is not None and _sha256(path) != expected:
+                raise OutputError.single(
+                    path,
+                    "",
+                    "does not belong to the run that run.json describes "
+                    "(a save was interrupted half-way)",
+                    "run the scenario again",
+                )
+        tables = {name: pd.read_parquet(folder / f"{name}.parquet") for name in TABLES}
+        known = {"scenario", "seed", "start_date", "horizon_h", "warmup_h"}
+        return cls(
+            scenario_name=meta["scenario"],
+            seed=int(meta["seed"]),
+            start_date=pd.Timestamp(meta["start_date"]),
+            horizon_h=float(meta["horizon_h"]),
+            warmup_h=float(meta["warmup_h"]),
+            **tables,
+            meta={k: v for k, v in meta.items() if k not in known},
+        )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _atomic_write(path: Path, write: Any) -> str:
+    """Write ``path`` through a temporary file renamed into place; return its SHA-256."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     try:
         write(tmp)
         with open(tmp, "rb") as fh:
             os.fsync(fh.fileno())
+        digest = _sha256(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return digest
 
 
 def _backlog_growth(g: pd.DataFrame, warmup_h: float, horizon_h: float) -> float:

@@ -1,0 +1,122 @@
+"""Saving and loading run results: complete files, consistent sets, clear errors."""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from corridor.errors import OutputError
+from corridor.results import Results
+from corridor.run import simulate
+from tests.builders import flow, leg, network, node, proc, scenario
+
+MINI = Path(__file__).parent / "data" / "cli" / "mini.yaml"
+
+
+def small_run(seed: int) -> Results:
+    net = network(
+        [node("A", proc("gate", {"dist": "exponential", "mean": 1.0}, servers=2)), node("B")],
+        [
+            leg(
+                "AB",
+                "A",
+                "B",
+                300,
+                50,
+                service={"type": "scheduled", "headway_h": 12, "capacity_teu": 200},
+            )
+        ],
+    )
+    sc = scenario(
+        [flow("f", "A", "B", 40, ["r"], share_40ft=0.5)],
+        {"r": ["AB"]},
+        horizon_days=20,
+        warmup_days=2,
+        seed=seed,
+    )
+    return simulate(sc, network=net)
+
+
+def test_save_then_load_gives_the_same_tables(tmp_path: Path) -> None:
+    res = small_run(1)
+    res.save(tmp_path / "out")
+    back = Results.load(tmp_path / "out")
+    for name in ("trips", "stages", "departures", "resources", "closures"):
+        pd.testing.assert_frame_equal(getattr(back, name), getattr(res, name))
+    assert back.seed == 1
+    assert back.horizon_h == res.horizon_h
+    pd.testing.assert_frame_equal(back.summary(), res.summary())
+
+
+def test_run_json_lists_a_checksum_for_every_file(tmp_path: Path) -> None:
+    small_run(1).save(tmp_path)
+    files = json.loads((tmp_path / "run.json").read_text())["files"]
+    assert sorted(files) == [
+        "closures.parquet",
+        "departures.parquet",
+        "resources.parquet",
+        "stages.parquet",
+        "summary.csv",
+        "trips.parquet",
+    ]
+    assert all(len(h) == 64 for h in files.values())
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_load_refuses_a_folder_mixing_two_runs(tmp_path: Path) -> None:
+    small_run(1).save(tmp_path / "a")
+    small_run(2).save(tmp_path / "b")
+    # what a save killed half-way leaves: new trips beside the old run's run.json
+    (tmp_path / "b" / "trips.parquet").replace(tmp_path / "a" / "trips.parquet")
+    with pytest.raises(OutputError) as exc:
+        Results.load(tmp_path / "a")
+    assert str(exc.value) == (
+        f"{tmp_path / 'a' / 'trips.parquet'}: does not belong to the run that run.json "
+        "describes (a save was interrupted half-way) (run the scenario again)"
+    )
+
+
+def test_load_of_a_folder_without_results_says_what_is_missing(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match=r"no run\.json here \(give a folder written by"):
+        Results.load(tmp_path)
+
+
+def test_save_into_a_file_is_a_clear_error(tmp_path: Path) -> None:
+    target = tmp_path / "taken"
+    target.write_text("not a folder")
+    with pytest.raises(OutputError) as exc:
+        small_run(1).save(target)
+    assert str(exc.value) == (
+        f"{target}: exists and is not a folder (give --out a folder to write the tables into)"
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_interrupted_run_exits_cleanly_saying_nothing_was_written(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    long = tmp_path / "long.yaml"
+    text = MINI.read_text().replace("horizon_days: 60", "horizon_days: 20000")
+    long.write_text(
+        text.replace("../mini-network.geojson", str(MINI.parent.parent / "mini-network.geojson"))
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "corridor.cli", "run", str(long), "--out", str(tmp_path / "o")],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(4.0)  # well into the simulation (imports take about 2 s)
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert err.strip() == "interrupted: the run stopped before it finished; nothing was written"
+    assert not (tmp_path / "o").exists()
