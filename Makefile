@@ -20,8 +20,8 @@ run: $(STAMP)
 	$(BIN)/corridor run scenarios/instc-baseline.yaml
 
 lint: $(STAMP)
-	$(BIN)/ruff check corridor tests bench seeds
-	$(BIN)/ruff format --check corridor tests bench seeds
+	$(BIN)/ruff check corridor tests $(wildcard bench seeds)
+	$(BIN)/ruff format --check corridor tests $(wildcard bench seeds)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy corridor

@@ -60,7 +60,8 @@ def window_hours(window: Closure | Season, scenario: Scenario) -> list[Window]:
         )
         out.append((start, end))
     else:
-        assert window.annual_from is not None and window.annual_to is not None
+        assert window.annual_from is not None
+        assert window.annual_to is not None
         first = scenario.start_date.year - 1
         last = (scenario.start_date + dt.timedelta(hours=horizon)).year
         for year in range(first, last + 1):
