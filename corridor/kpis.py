@@ -174,6 +174,15 @@ def _stages_of(stages: pd.DataFrame, containers: pd.Series | pd.Index) -> pd.Dat
     return stages[stages["container"].isin(np.asarray(containers))]
 
 
+def _text(column: pd.Series) -> np.ndarray:
+    """A column as an object array of str; fast for categoricals (the tables' text columns),
+    which ``astype(str)`` would convert value by value."""
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        names = np.asarray([str(c) for c in column.cat.categories] + [""], dtype=object)
+        return names[column.cat.codes.to_numpy()]  # code -1 (missing) takes the last: ""
+    return np.asarray(column.astype(str), dtype=object)
+
+
 def _by_list(by: str | Sequence[str]) -> list[str]:
     return [by] if isinstance(by, str) else list(by)
 
@@ -200,17 +209,36 @@ def stage_categories(
         Categorical, aligned with ``stages``.
     """
     mapping = dict(ACTIVITY_CATEGORY if activity_category is None else activity_category)
-    kind = stages["kind"].astype(str).to_numpy()
-    activity = stages["activity"].astype(str).to_numpy()
-    out = np.empty(len(stages), dtype=object)
-    for k, cat in _KIND_CATEGORY.items():
-        out[kind == k] = cat
-    served = (kind == "service") | (kind == "dwell")
-    out[served] = [mapping.get(a, "handling") for a in activity[served]]
-    out[(kind == "dwell") & ~np.isin(activity, list(mapping))] = "yard_dwell"
-    return pd.Series(
-        pd.Categorical(out, categories=list(TIME_CATEGORIES)), index=stages.index, name="category"
+    index = {c: i for i, c in enumerate(TIME_CATEGORIES)}
+    # kinds and activities are few: decide per category of each column, spread by the codes
+    # (code -1, a missing value, takes the last entry)
+    kind_names, kind_codes = _codes(stages["kind"])
+    served_code = -2
+    per_kind = [
+        index[_KIND_CATEGORY[k]] if k in _KIND_CATEGORY else served_code
+        if k in ("service", "dwell") else -1
+        for k in kind_names
+    ]  # fmt: skip
+    out = np.array([*per_kind, -1])[kind_codes]
+    act_names, act_codes = _codes(stages["activity"])
+    by_activity = np.array(
+        [*(index[mapping.get(a, "handling")] for a in act_names), index["handling"]]
     )
+    known = np.array([*(a in mapping for a in act_names), False])[act_codes]
+    served = out == served_code
+    out[served] = by_activity[act_codes][served]
+    is_dwell = np.array([*(k == "dwell" for k in kind_names), False])[kind_codes]
+    out[is_dwell & ~known] = index["yard_dwell"]
+    categories = pd.Categorical.from_codes(
+        out.astype(np.int64), categories=pd.Index(list(TIME_CATEGORIES))
+    )
+    return pd.Series(categories, index=stages.index, name="category")
+
+
+def _codes(column: pd.Series) -> tuple[list[str], np.ndarray]:
+    """The category names (as str) and codes of a column, made categorical if it is not."""
+    cat = column.astype("category")
+    return [str(c) for c in cat.cat.categories], cat.cat.codes.to_numpy()
 
 
 def _category_hours(stages: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -300,15 +328,15 @@ def node_delays(
     """
     t = measured_trips(trips, include_warmup)
     s = _stages_of(stages, t["container"]).dropna(subset=["duration_h"])
-    s = s[s["kind"].astype(str) != "travel"]
-    is_node = s["element_type"].astype(str) == "node"
-    node = s["element"].astype(str).where(is_node)
+    s = s[_text(s["kind"]) != "travel"]
+    element = pd.Series(_text(s["element"]), index=s.index)
+    node = element.where(_text(s["element_type"]) == "node")
     if departures is not None and len(departures):
         out_deps = departures[departures["direction"].astype(str) == "out"]
         start_of = dict(
             zip(out_deps["leg"].astype(str), out_deps["from_node"].astype(str), strict=True)
         )
-        node = node.fillna(s["element"].astype(str).map(start_of))
+        node = node.fillna(element.map(start_of))
     s = s.assign(node=node).dropna(subset=["node"])
     per = _category_hours(s, ["node"])
     per["delay_h"] = per.sum(axis=1)
@@ -350,7 +378,7 @@ def route_legs(stages: pd.DataFrame, departures: pd.DataFrame | None = None) -> 
         ``leg``, ``mode``, ``from_km``, ``to_km``, ``length_km``, ``from_node``, ``to_node``
         (empty without ``departures``).
     """
-    legs = stages[stages["element_type"].astype(str) == "leg"]
+    legs = stages[_text(stages["element_type"]) == "leg"]
     first = (
         legs.groupby(["route", "element"], observed=True, sort=False)
         .agg(to_km=("km", "first"), mode=("activity", "first"))
@@ -375,7 +403,8 @@ def route_legs(stages: pd.DataFrame, departures: pd.DataFrame | None = None) -> 
     first["from_node"] = [ends.get(x, (None, None))[0] for x in first["leg"]]
     first["to_node"] = [ends.get(x, (None, None))[1] for x in first["leg"]]
     columns = ["route", "seq", "leg", "mode", "from_km", "to_km", "length_km"]
-    return first[[*columns, "from_node", "to_node"]]
+    chain: pd.DataFrame = first[[*columns, "from_node", "to_node"]]
+    return chain
 
 
 def route_speeds(
@@ -400,7 +429,7 @@ def route_speeds(
     """
     t = measured_trips(trips, include_warmup)
     travel = _stages_of(stages, t["container"])
-    travel = travel[travel["kind"].astype(str) == "travel"]
+    travel = travel[_text(travel["kind"]) == "travel"]
     moving = travel.groupby("container")["duration_h"].sum()
     t = t.assign(moving_h=t["container"].map(moving).fillna(0.0).to_numpy())
     g = t.groupby("route", observed=True, sort=True)
@@ -467,6 +496,7 @@ def section_speeds(
     chain = route_legs(stages, departures)
     t = measured_trips(trips, include_warmup)
     s = _stages_of(stages, t["container"])
+    by_route = {str(k): g for k, g in s.groupby("route", observed=True)}
     rows = []
     for name, (a, b) in named.items():
         found = False
@@ -480,8 +510,8 @@ def section_speeds(
             if b_km <= a_km:
                 continue
             found = True
-            rs = s[s["route"].astype(str) == route]
-            on_leg = rs["element_type"].astype(str) == "leg"
+            rs = by_route.get(str(route), s.iloc[:0])
+            on_leg = _text(rs["element_type"]) == "leg"
             km = rs["km"].to_numpy()
             inside = np.where(
                 on_leg,
@@ -490,7 +520,7 @@ def section_speeds(
             )
             rs = rs[inside]
             elapsed = rs.groupby("container")["duration_h"].sum()
-            moving = rs[rs["kind"].astype(str) == "travel"].groupby("container")["duration_h"].sum()
+            moving = rs[_text(rs["kind"]) == "travel"].groupby("container")["duration_h"].sum()
             n = len(elapsed)
             dist = b_km - a_km
             swod = dist * n / moving.sum() if moving.sum() > 0 else np.nan
@@ -561,9 +591,10 @@ def default_crossings(stages: pd.DataFrame, network: Network | None = None) -> d
     dict
         ``{crossing: [node ids]}``, sorted by name.
     """
-    at_nodes = stages[stages["element_type"].astype(str) == "node"]
-    border = set(at_nodes.loc[at_nodes["activity"].astype(str) == "border", "element"].astype(str))
-    every = set(at_nodes["element"].astype(str))
+    at_nodes = stages[_text(stages["element_type"]) == "node"]
+    element = _text(at_nodes["element"])
+    border = set(element[_text(at_nodes["activity"]) == "border"])
+    every = set(element)
     if network is not None:
         border |= {n.id for n in network.nodes.values() if n.kind == "border"}
         every |= set(network.nodes)
@@ -613,8 +644,8 @@ def border_crossing_times(
     groups = default_crossings(stages, network) if crossings is None else dict(crossings)
     t = measured_trips(trips, include_warmup)
     s = _stages_of(stages, t["container"])
-    s = s[s["element_type"].astype(str) == "node"]
-    element = s["element"].astype(str)
+    s = s[_text(s["element_type"]) == "node"]
+    element = pd.Series(_text(s["element"]), index=s.index)
     keys = ["route"] if by_route else []
     columns = ["crossing", *keys, "nodes", "containers", "mean_h", "p50_h", "p90_h", "p95_h"]
     rows = []
@@ -1063,9 +1094,9 @@ def stage_costs(
     proc_cost = {
         (n.id, p.name): p.cost_usd_per_teu for n in network.nodes.values() for p in n.processes
     }
-    kind = stages["kind"].astype(str).to_numpy()
-    element = stages["element"].astype(str).to_numpy()
-    process = stages["process"].astype(str).to_numpy()
+    kind = _text(stages["kind"])
+    element = _text(stages["element"])
+    process = _text(stages["process"])
     teu = stages["container"].map(trips.set_index("container")["teu"]).to_numpy(dtype=float)
     per_teu = np.zeros(len(stages))
     travel = kind == "travel"
@@ -1301,6 +1332,7 @@ def time_distance_points(
     s = _stages_of(stages, t["container"])
     if costs is not None:
         s = s.assign(cost_usd=costs.reindex(s.index).fillna(0.0).to_numpy())
+    by_route = {str(k): g for k, g in s.groupby("route", observed=True)}
     created = t.set_index("container")["created_h"]
     delivered = t.set_index("container")["delivered_h"]
     frames = []
@@ -1311,15 +1343,15 @@ def time_distance_points(
         n_legs = len(legs)
         node_km = np.concatenate([[0.0], legs["to_km"].to_numpy()])
         seq_of = dict(zip(legs["leg"], legs["seq"], strict=True))
-        rs = s[s["route"].astype(str) == route]
+        rs = by_route.get(str(route), s.iloc[:0])
         row_of = pd.Series(np.arange(len(ids)), index=ids)
         r = row_of.loc[rs["container"].to_numpy()].to_numpy()
         arrive = np.empty((len(ids), n_legs + 1))
         depart = np.empty((len(ids), n_legs + 1))
         arrive[:, 0] = created.loc[ids].to_numpy()
         depart[:, n_legs] = delivered.loc[ids].to_numpy()
-        travel = (rs["kind"].astype(str) == "travel").to_numpy()
-        seq = rs["element"].astype(str).map(seq_of).to_numpy()
+        travel = _text(rs["kind"]) == "travel"
+        seq = pd.Series(_text(rs["element"])).map(seq_of).to_numpy()
         tr_r, tr_seq = r[travel], seq[travel].astype(int)
         depart[tr_r, tr_seq] = rs["start_h"].to_numpy()[travel]
         arrive[tr_r, tr_seq + 1] = rs["end_h"].to_numpy()[travel]
@@ -1341,7 +1373,7 @@ def time_distance_points(
             teu = t.set_index("container")["teu"].loc[rs["container"].to_numpy()]
             cost = rs["cost_usd"].to_numpy() / teu.to_numpy(dtype=float)
             np.add.at(leg_part, (tr_r, tr_seq + 1), cost[travel])
-            at_node = (rs["element_type"].astype(str) == "node").to_numpy()
+            at_node = _text(rs["element_type"]) == "node"
             node_seq = np.searchsorted(node_km, rs["km"].to_numpy()[at_node] - 1e-6)
             np.add.at(node_part, (r[at_node], node_seq), cost[at_node])
             before = np.zeros_like(node_part)

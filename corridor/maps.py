@@ -107,6 +107,7 @@ def plot_network_map(
     results: Results | None = None,
     *,
     annotate: bool = True,
+    extent: str = "nodes",
     ax: Axes | None = None,
 ) -> Figure:
     """A static map: legs coloured by mode, nodes sized by the mean time spent there.
@@ -119,7 +120,10 @@ def plot_network_map(
         A run's results, for the node sizes (mean hours per visiting container at the node,
         :func:`corridor.kpis.node_delays`); without them nodes are drawn small.
     annotate
-        Write node ids next to the nodes.
+        Write node ids next to the nodes (the busiest first, leaving out ids that would
+        overlap one already written).
+    extent
+        ``"nodes"`` frames the nodes (long sea legs run off the edge), ``"all"`` every leg.
     ax
         Axes to draw on.
 
@@ -157,16 +161,16 @@ def plot_network_map(
         zorder=3,
         alpha=0.9,
     )
+    if extent not in ("nodes", "all"):
+        raise ValueError(f"extent {extent!r} is not one of 'nodes', 'all'")
+    if extent == "nodes" and len(nodes):
+        lon0, lon1 = float(nodes["lon"].min()), float(nodes["lon"].max())
+        lat0, lat1 = float(nodes["lat"].min()), float(nodes["lat"].max())
+        pad_lon, pad_lat = max(0.08 * (lon1 - lon0), 0.5), max(0.08 * (lat1 - lat0), 0.5)
+        ax.set_xlim(lon0 - pad_lon, lon1 + pad_lon)
+        ax.set_ylim(lat0 - pad_lat, lat1 + pad_lat)
     if annotate:
-        for nid, lon, lat in zip(nodes["id"], nodes["lon"], nodes["lat"], strict=True):
-            ax.annotate(
-                str(nid),
-                (lon, lat),
-                xytext=(5, 4),
-                textcoords="offset points",
-                fontsize=7,
-                zorder=4,
-            )
+        _annotate_nodes(ax, nodes, delay)
     handles: list[Any] = [
         Line2D([], [], color=c, lw=2, label=m)
         for m, c in MODE_COLORS.items()
@@ -199,6 +203,28 @@ def plot_network_map(
     ax.set_title(title)
     ax.grid(True, alpha=0.25)
     return fig
+
+
+def _annotate_nodes(ax: Axes, nodes: pd.DataFrame, delay: pd.Series) -> None:
+    """Write node ids, the longest delays first, skipping any that would overlap."""
+    span_x = np.subtract(*ax.get_xlim()[::-1]) or 1.0
+    span_y = np.subtract(*ax.get_ylim()[::-1]) or 1.0
+    order = np.argsort(-delay.to_numpy(), kind="stable")
+    placed: list[tuple[float, float]] = []
+    for i in order:
+        nid, lon, lat = (
+            nodes["id"].iloc[i],
+            float(nodes["lon"].iloc[i]),
+            float(nodes["lat"].iloc[i]),
+        )
+        x, y = lon / span_x, lat / span_y
+        if any(abs(x - px) < 0.045 and abs(y - py) < 0.022 for px, py in placed):
+            continue
+        placed.append((x, y))
+        ax.annotate(
+            str(nid), (lon, lat), xytext=(5, 4), textcoords="offset points", fontsize=7,
+            zorder=4,
+        )  # fmt: skip
 
 
 def _marker_area(hours: np.ndarray) -> np.ndarray:

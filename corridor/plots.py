@@ -77,8 +77,9 @@ def _route_colors(names: Sequence[str]) -> dict[str, Any]:
     the same colour on every chart of a report."""
     from matplotlib import colormaps
 
-    cmap = colormaps["tab10"]
-    return {name: cmap(i % 10) for i, name in enumerate(sorted(set(names)))}
+    unique = sorted(set(names))
+    cmap = colormaps["tab10" if len(unique) <= 10 else "tab20"]
+    return {name: cmap(i % cmap.N) for i, name in enumerate(unique)}
 
 
 _SCENARIO_STYLES = ("-", "--", ":", "-.")
@@ -102,6 +103,7 @@ def plot_time_distance(
     stages: pd.DataFrame,
     routes: Sequence[str] | None = None,
     *,
+    flow: str | None = None,
     metric: str = "time",
     network: Network | None = None,
     departures: pd.DataFrame | None = None,
@@ -123,7 +125,10 @@ def plot_time_distance(
     trips, stages
         The run's tables.
     routes
-        Routes to draw, in this order; defaults to all.
+        Routes to draw, in this order; defaults to all, the busiest first.
+    flow
+        Draw only this flow's containers (routes of different flows may run in opposite
+        directions, so compare routes within one flow).
     metric
         ``"time"`` (hours or days since the container was created) or ``"cost"`` (USD per
         TEU, which needs ``network`` for tariffs unless the stages carry ``cost_usd``).
@@ -136,7 +141,8 @@ def plot_time_distance(
     time_unit
         ``"auto"`` (days if longer than 72 h), ``"h"`` or ``"days"``.
     node_labels
-        Write node names at the steps (needs ``departures``).
+        Write node names at the big steps (at least 4 % of the height of the chart) and at
+        the destinations (needs ``departures``).
     include_warmup
         Count containers created during the warm-up too.
     ax
@@ -153,10 +159,17 @@ def plot_time_distance(
     """
     if metric not in ("time", "cost"):
         raise ValueError(f"metric {metric!r} is not one of 'time', 'cost'")
+    colors = _route_colors([str(r) for r in trips["route"].unique()])
+    if flow is not None:
+        trips = trips[trips["flow"].astype(str) == flow]
     costs = kpis.stage_costs(stages, trips, network) if metric == "cost" else None
     points = kpis.time_distance_points(trips, stages, costs, include_warmup)
-    names = [str(r) for r in (routes if routes is not None else sorted(points["route"].unique()))]
-    fig, ax = _axes(ax, (9, 5.5))
+    if routes is None:
+        busiest = points.groupby("route")["container"].nunique().sort_values(ascending=False)
+        names = [str(r) for r in busiest.index]
+    else:
+        names = [str(r) for r in routes]
+    fig, ax = _axes(ax, (9 if len(names) <= 4 else 11.5, 5.5))
     a_col, d_col = (
         ("arrive_h", "depart_h")
         if metric == "time"
@@ -166,8 +179,8 @@ def plot_time_distance(
     if metric == "time":
         top = points[d_col].max() if len(points) else 0.0
         scale, word = _time_scale(float(top) if top == top else 0.0, time_unit)
-    colors = _route_colors(names)
     chain = kpis.route_legs(stages, departures) if node_labels and departures is not None else None
+    labels: list[tuple[float, str, float, float, Any]] = []  # (step, node, km, y, colour)
     for name in names:
         p = points[points["route"] == name]
         if p.empty:
@@ -190,32 +203,26 @@ def plot_time_distance(
         if chain is not None:
             legs = chain[chain["route"] == name]
             nodes = [legs["from_node"].iloc[0], *legs["to_node"]] if len(legs) else []
-            last_km = -np.inf
-            min_gap = 0.03 * float(points["km"].max() or 1.0)  # skip labels that would overlap
             for i, node in enumerate(nodes[: len(km)]):
-                if node is None or km[i] - last_km < min_gap:
-                    continue
-                last_km = km[i]
-                ax.annotate(
-                    str(node),
-                    (km[i], median[2 * i + 1]),
-                    xytext=(-3, 4),
-                    textcoords="offset points",
-                    ha="right",
-                    va="bottom",
-                    fontsize=7,
-                    color=colors[name],
-                    rotation=0,
-                )
+                if node is not None:
+                    step = np.inf if i == len(km) - 1 else median[2 * i + 1] - median[2 * i]
+                    labels.append((float(step), str(node), km[i], median[2 * i + 1], colors[name]))
+    _label_steps(ax, labels)
     if band is not None:
         from matplotlib.patches import Patch
 
-        handles, labels = ax.get_legend_handles_labels()
+        handles, texts = ax.get_legend_handles_labels()
         handles.append(Patch(color="0.6", alpha=0.35, lw=0))
-        labels.append(f"P{band[0] * 100:.0f}–P{band[1] * 100:.0f} of containers")
-        ax.legend(handles, labels, loc="upper left", fontsize=8)
+        texts.append(f"P{band[0] * 100:.0f}–P{band[1] * 100:.0f} of containers")
     else:
-        ax.legend(loc="upper left", fontsize=8)
+        handles, texts = ax.get_legend_handles_labels()
+    if len(names) > 4:  # beside the chart, not over the lines
+        ax.legend(
+            handles, texts, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8,
+            frameon=False,
+        )  # fmt: skip
+    else:
+        ax.legend(handles, texts, loc="upper left", fontsize=8)
     ax.set_xlabel("cumulative distance (km)")
     what = "time since arrival at the origin" if metric == "time" else "cost"
     ax.set_ylabel(f"cumulative {what} ({word})")
@@ -227,6 +234,29 @@ def plot_time_distance(
     if metric == "cost":
         ax.yaxis.set_major_formatter("{x:,.0f}")
     return fig
+
+
+def _label_steps(ax: Axes, labels: list[tuple[float, str, float, float, Any]]) -> None:
+    """Name the nodes with big steps (and the destinations), biggest first, skipping a name
+    already written close by (routes share nodes)."""
+    if not labels:
+        return
+    top = max(y for _, _, _, y, _ in labels) or 1.0
+    right = max(x for _, _, x, _, _ in labels) or 1.0
+    placed: list[tuple[str, float, float]] = []
+    for step, node, x, y, color in sorted(labels, key=lambda item: -item[0]):
+        if step < 0.04 * top:
+            break
+        if any(
+            n == node and abs(px - x) < 0.03 * right and abs(py - y) < 0.06 * top
+            for n, px, py in placed
+        ):
+            continue
+        placed.append((node, x, y))
+        ax.annotate(
+            node, (x, y), xytext=(-3, 3), textcoords="offset points", ha="right", va="bottom",
+            fontsize=7, color=color,
+        )  # fmt: skip
 
 
 # --------------------------------------------------------------------------- transit times
@@ -657,6 +687,7 @@ def plot_load_factors(
     """
     d = departures if include_returns else departures[departures["direction"].astype(str) == "out"]
     summary = kpis.load_factors(departures, include_returns)
+    summary = summary[summary["load_factor"].notna()].reset_index(drop=True)  # legs with vehicles
     n = len(summary)
     fig, ax = _axes(ax, (8, 1.2 + 0.45 * max(n, 1)))
     if n:
@@ -687,7 +718,7 @@ def plot_load_factors(
         ax.invert_yaxis()
     ax.set_xlim(0, 1.05)
     ax.xaxis.set_major_formatter("{x:.0%}")
-    ax.set_xlabel("load factor (TEU on board / capacity); ◆ all TEU carried / all TEU offered")
+    ax.set_xlabel("load factor (TEU on board / capacity; ◆ = TEU carried / TEU offered)")
     ax.set_title("Vehicle load factors by leg")
     ax.grid(True, axis="x", alpha=0.3)
     return fig

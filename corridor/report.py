@@ -32,6 +32,8 @@ __all__ = ["build_report", "servers_for", "write_report"]
 
 log = logging.getLogger(__name__)
 
+_ESCAP_MAX_ROUTES = 5  # routes per time/cost-distance chart; more are unreadable
+
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
        color: #222; background: #fafafa; }
@@ -221,22 +223,35 @@ def build_report(
         )
     )
 
-    # --- ESCAP
-    escap = _figure(
-        lambda: plots.plot_time_distance(trips, stages, departures=deps),
-        "time-distance chart",
-        "ESCAP time–distance chart: the line is the median container, the band spans "
-        "P10–P90; slopes are legs, vertical steps are nodes (handling, waits, borders).",
-    )
-    if network is not None or "cost_usd" in stages:
-        escap += _figure(
-            lambda: plots.plot_time_distance(
-                trips, stages, metric="cost", network=network, departures=deps
-            ),
-            "cost-distance chart",
-            "ESCAP cost–distance chart, USD per TEU: leg tariffs on the slopes, node charges "
-            "as steps.",
+    # --- ESCAP: one chart per flow (routes of different flows may run opposite ways)
+    escap = ""
+    with_costs = network is not None or "cost_usd" in stages
+    for flow in [str(f) for f in measured["flow"].unique()]:
+        counts = measured.loc[measured["flow"] == flow, "route"].value_counts()
+        busiest = [str(r) for r, n in counts.items() if n > 0]
+        shown, left_out = busiest[:_ESCAP_MAX_ROUTES], busiest[_ESCAP_MAX_ROUTES:]
+        more = (
+            f" Left out for legibility (fewer containers): {html.escape(', '.join(left_out))}."
+            if left_out
+            else ""
         )
+        escap += f"<h3>Flow {html.escape(flow)}</h3>" + _figure(
+            partial(plots.plot_time_distance, trips, stages, shown, flow=flow, departures=deps),
+            f"time-distance chart of {flow}",
+            "ESCAP time–distance chart: the line is the median container, the band spans "
+            "P10–P90; slopes are legs, vertical steps are nodes (handling, waits, borders), "
+            f"named where they are big.{more}",
+        )
+        if with_costs:
+            escap += _figure(
+                partial(
+                    plots.plot_time_distance, trips, stages, shown, flow=flow, metric="cost",
+                    network=network, departures=deps,
+                ),
+                f"cost-distance chart of {flow}",
+                "ESCAP cost–distance chart, USD per TEU: leg tariffs on the slopes, node "
+                f"charges as steps.{more}",
+            )  # fmt: skip
     parts.append(_section("escap", "Time/cost–distance (ESCAP)", escap))
 
     # --- transit times

@@ -29,8 +29,11 @@ def test_static_map_colours_legs_by_mode_and_sizes_nodes_by_delay(busy: Results)
     assert legend[:2] == ["sea", "rail"] or legend[:2] == ["rail", "sea"]
     assert any(text.endswith("h at node") for text in legend)
     points = ax.collections[-1]
-    sizes = dict(zip([t.get_text() for t in ax.texts], points.get_sizes(), strict=True))
+    ids = list(branching_network().nodes)
+    sizes = dict(zip(ids, points.get_sizes(), strict=True))
     assert sizes["P"] > sizes["M"]  # 87 h at the port, 7 h at the destination
+    # W-IR and W-AZ are 10 km apart: only the one with the longer delay is named
+    assert {t.get_text() for t in ax.texts} == {"P", "W-IR", "E", "M"}
 
 
 def test_static_map_without_results_and_on_a_given_axes() -> None:

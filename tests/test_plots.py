@@ -47,10 +47,11 @@ def test_time_distance_draws_a_band_per_route_in_days_for_long_routes(busy: Resu
     bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
     assert len(bands) == 2
     medians = [ln for ln in ax.lines if str(ln.get_label()).endswith(")")]
-    assert [str(ln.get_label()).split(" ")[0] for ln in medians] == ["east", "west"]
+    # the busiest route first
+    assert [str(ln.get_label()).split(" ")[0] for ln in medians] == ["west", "east"]
     assert "days" in ax.get_ylabel()
     assert any(t.get_text() == "P10–P90 of containers" for t in ax.get_legend().get_texts())
-    assert {t.get_text() for t in ax.texts} >= {"P", "E", "M"}
+    assert {t.get_text() for t in ax.texts} >= {"E", "M"}  # big steps and destinations
 
 
 def test_time_distance_without_band_and_on_a_given_axes(busy: Results) -> None:
@@ -67,6 +68,13 @@ def test_cost_distance_needs_tariffs_and_draws_usd_per_teu(run: Results) -> None
     line = fig.axes[0].lines[0]
     np.testing.assert_allclose(line.get_ydata(), [0, 20, 120, 120, 120, 120, 200, 200])
     assert "USD per TEU" in fig.axes[0].get_ylabel()
+
+
+def test_time_distance_of_one_flow(busy: Results) -> None:
+    fig = plots.plot_time_distance(busy.trips, busy.stages, flow="east")
+    labels = [str(ln.get_label()) for ln in fig.axes[0].lines]
+    assert any(lb.startswith("east (median") for lb in labels)
+    assert not any(lb.startswith("west") for lb in labels)
 
 
 def test_unknown_metric_is_an_error(run: Results) -> None:

@@ -61,6 +61,8 @@ def _images(html: str) -> list[str]:
 def test_report_has_every_section_and_embedded_png_charts(page: str) -> None:
     for anchor in ("summary", "escap", "transit", "carec", "capacity", "emissions", "map"):
         assert f"id='{anchor}'" in page
+    assert "<h3>Flow west</h3>" in page
+    assert "<h3>Flow east</h3>" in page
     images = _images(page)
     assert len(images) >= 10
     for src in images:
