@@ -72,13 +72,13 @@ def _cmd_export(args: argparse.Namespace) -> int:
             else f"unknown format(s) {', '.join(bad)}", f"choose from {', '.join(known)}",
         )  # fmt: skip
     results = read_results(args.results)
+    network = network_for(results, args.network)
     written = []
     tables = [f for f in chosen if f in TABLE_FORMATS]
     if tables:
-        written += export_tables(results, args.output, tables)
+        written += export_tables(results, args.output, tables, network)
     gis = [f for f in chosen if f in GIS_FORMATS]
     if gis:
-        network = network_for(results, args.network)
         if network is None and not explicit:
             print(
                 "no network named in run.json can be read, so no GIS files; give --network PATH",

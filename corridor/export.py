@@ -196,7 +196,10 @@ def _check_formats(formats: Iterable[str], allowed: tuple[str, ...]) -> list[str
 
 
 def export_tables(
-    results: Results, directory: str | Path, formats: Iterable[str] = TABLE_FORMATS
+    results: Results,
+    directory: str | Path,
+    formats: Iterable[str] = TABLE_FORMATS,
+    network: Network | None = None,
 ) -> list[Path]:
     """Write the run's tables, its summary and KPI tables as CSV and/or Parquet.
 
@@ -212,6 +215,9 @@ def export_tables(
         The folder to write into (created if needed).
     formats
         ``"csv"`` and/or ``"parquet"``.
+    network
+        The run's network, for the server counts of the utilisation table (see
+        :func:`corridor.report.servers_for`); without it utilisation is left empty.
 
     Returns
     -------
@@ -219,6 +225,7 @@ def export_tables(
         The files written.
     """
     from corridor.maps import route_kpis
+    from corridor.report import servers_for
 
     chosen = _check_formats(formats, TABLE_FORMATS)
     out = Path(directory)
@@ -232,7 +239,7 @@ def export_tables(
     tables["border_crossings"] = kpis.border_crossing_times(trips, stages)
     tables["load_factors"] = kpis.load_factors(deps)
     tables["utilisation"] = kpis.utilisation(
-        results.resources, None, results.horizon_h, results.warmup_h
+        results.resources, servers_for(results, network), results.horizon_h, results.warmup_h
     )
     try:
         tables["co2e_by_leg"] = kpis.co2e_by_leg(stages, departures=deps)

@@ -32,6 +32,7 @@ __all__ = ["build_report", "servers_for", "write_report"]
 
 log = logging.getLogger(__name__)
 
+_IN_ROUTE_TABLE = {"mean_days", "p50_days", "p90_days", "p95_days", "max_days"}
 _ESCAP_MAX_ROUTES = 5  # routes per time/cost-distance chart; more are unreadable
 
 _CSS = """
@@ -41,10 +42,10 @@ main { max-width: 1150px; margin: 0 auto; padding: 1.5em 2em 4em; background: wh
 h1 { margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bottom: 2px solid #ddd; }
 .meta { color: #555; margin-top: 0; }
 table.kpi { border-collapse: collapse; font-size: 0.85em; margin: 0.6em 0 1.2em; }
-table.kpi th, table.kpi td { border-bottom: 1px solid #e2e2e2; padding: 3px 8px;
-       text-align: right; }
-table.kpi th { background: #f2f2f2; }
-table.kpi td:first-child, table.kpi th:first-child { text-align: left; }
+table.kpi th, table.kpi td { border-bottom: 1px solid #e2e2e2; padding: 3px 8px; }
+table.kpi th { background: #f2f2f2; vertical-align: bottom; }
+table.kpi .num { text-align: right; } table.kpi .text { text-align: left; white-space: nowrap; }
+div.scroll { overflow-x: auto; }
 figure { margin: 1em 0 2em; } figure img { max-width: 100%; height: auto; }
 figcaption { color: #555; font-size: 0.9em; }
 iframe.map { width: 100%; height: 620px; border: 1px solid #ccc; }
@@ -74,23 +75,45 @@ def _figure(make: Callable[[], Figure], alt: str, caption: str) -> str:
     )
 
 
+def _cell(value: object, fmt: str | None) -> str:
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return "–"
+    if fmt is not None:
+        return fmt.format(value)
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
 def _table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None) -> str:
+    """An HTML table: numbers right-aligned and formatted, text left-aligned, all escaped."""
     if frame.empty:
         return "<p class='note'>(nothing to show)</p>"
-    shown = frame.copy()
     fmts = dict(formats or {})
-    for col in shown.columns:
-        s = shown[col]
-        fmt = fmts.get(str(col))
-        if fmt is None and pd.api.types.is_float_dtype(s):
-            fmt = "{:,.1f}"
-        if fmt is not None:
-            shown[col] = [
-                "–" if v is None or (isinstance(v, float) and not np.isfinite(v)) else fmt.format(v)
-                for v in s
-            ]
-    shown.columns = [str(c).replace("_", " ") for c in shown.columns]
-    return str(shown.to_html(index=False, classes="kpi", border=0, na_rep="–", escape=True))
+    columns = [str(c) for c in frame.columns]
+    numeric = [
+        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
+        for c in frame.columns
+    ]
+    chosen = [
+        fmts.get(c) or ("{:,.1f}" if pd.api.types.is_float_dtype(frame[c]) else None)
+        for c in columns
+    ]
+    head = "".join(
+        f"<th class='{'num' if n else 'text'}'>{html.escape(c.replace('_', ' '))}</th>"
+        for c, n in zip(columns, numeric, strict=True)
+    )
+    rows = []
+    for values in frame.itertuples(index=False):
+        cells = "".join(
+            f"<td class='{'num' if n else 'text'}'>{html.escape(_cell(v, f))}</td>"
+            for v, n, f in zip(values, numeric, chosen, strict=True)
+        )
+        rows.append(f"<tr>{cells}</tr>")
+    return (
+        f"<div class='scroll'><table class='kpi'><thead><tr>{head}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    )
 
 
 def _section(anchor: str, title: str, body: str) -> str:
@@ -212,7 +235,16 @@ def build_report(
             + "<p class='note'>Days are transit times of delivered containers (created after "
             "the warm-up). SWOD: speed without delay (km / moving hours); SWD: speed with "
             "delay (km / total hours).</p>"
-            + _table(summary.drop(columns=[c for c in summary if str(c).startswith("share_")]))
+            + "<h3>Demand and throughput</h3>"
+            + _table(
+                summary[
+                    [
+                        c
+                        for c in summary.columns
+                        if str(c) not in _IN_ROUTE_TABLE and not str(c).startswith("share_")
+                    ]
+                ]
+            )
             + _figure(
                 lambda: plots.plot_time_breakdown(trips, stages),
                 "time breakdown",
