@@ -1,0 +1,291 @@
+"""Where runs execute: this process, local processes, or a Dask cluster; one interface.
+
+The experiment runner (:mod:`corridor.experiments.runner`) only calls :meth:`Executor.map`,
+which yields ``(task, result)`` pairs as runs finish, in any order. A run's result does not
+depend on where or when it ran (its seed fixes every random draw), so every executor gives
+the same tables. The executor is chosen at the edge, by :func:`open_executor` from command
+line options, or built and passed in by a program.
+
+``map`` keeps only a few tasks in flight at a time (twice the workers), so a sweep of
+thousands of runs holds only a few tasks in memory, and an interrupted batch has little to
+cancel.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import logging
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Generator, Iterable
+from typing import Any, TypeVar
+
+__all__ = [
+    "DaskExecutor",
+    "Executor",
+    "LocalProcesses",
+    "Serial",
+    "default_workers",
+    "open_executor",
+]
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def default_workers() -> int:
+    """The cores this process may use (its CPU affinity where the platform tells it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class Executor(ABC):
+    """Runs a function over tasks and yields results as they come."""
+
+    #: a short description for logs and the manifest ("2 local processes")
+    description: str = ""
+    #: how many runs can go on at once
+    workers: int = 1
+
+    @abstractmethod
+    def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Generator[tuple[T, R], None, None]:
+        """Yield ``(task, fn(task))`` for every task, in the order the runs finish.
+
+        An exception raised by ``fn`` is raised here (with the other runs cancelled). Closing
+        the iterator early (or an interrupt while waiting) cancels what has not finished.
+        """
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release the workers (idempotent)."""
+
+    def __enter__(self) -> Executor:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Serial(Executor):
+    """Runs every task in this process, one after the other."""
+
+    def __init__(self) -> None:
+        self.description = "this process"
+        self.workers = 1
+
+    def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Generator[tuple[T, R], None, None]:
+        for task in tasks:
+            yield task, fn(task)
+
+
+def _exit_when_orphaned(parent: int) -> None:
+    while True:
+        time.sleep(0.5)
+        if os.getppid() != parent:  # the parent died (say, killed with SIGKILL)
+            os._exit(1)
+
+
+def _start_worker() -> None:
+    """Worker start-up: leave Ctrl-C to the parent, and never outlive it.
+
+    The parent stops its workers itself on Ctrl-C. A parent killed outright cannot, and a pool
+    worker waiting for tasks would wait forever, so each worker watches its parent.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(
+        target=_exit_when_orphaned, args=(os.getppid(),), name="corridor-orphan-watch", daemon=True
+    ).start()
+
+
+class LocalProcesses(Executor):
+    """Runs tasks in a pool of local processes, started with ``spawn``.
+
+    Parameters
+    ----------
+    workers
+        Number of processes; default all cores this process may use.
+
+    Notes
+    -----
+    ``spawn`` starts each worker as a fresh interpreter that imports corridor (about a second),
+    so the pool is started once and reused for every run; it is safe on every platform and
+    in programs that use threads. Workers ignore Ctrl-C: the parent cancels what is queued and
+    stops the workers, and keeps what has finished.
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or default_workers()
+        if self.workers < 1:
+            raise ValueError(f"workers must be >= 1, got {self.workers}")
+        self.description = f"{self.workers} local process{'es' if self.workers > 1 else ''}"
+        self._pool: cf.ProcessPoolExecutor | None = None
+
+    def _started(self) -> cf.ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = cf.ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_start_worker,
+            )
+        return self._pool
+
+    def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Generator[tuple[T, R], None, None]:
+        pool = self._started()
+        pending = iter(tasks)
+        running: dict[cf.Future[R], T] = {}
+        clean = False
+        try:
+            for task in pending:
+                running[pool.submit(fn, task)] = task
+                if len(running) >= 2 * self.workers:
+                    break
+            while running:
+                done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
+                for future in done:
+                    task = running.pop(future)
+                    yield task, future.result()
+                    for nxt in pending:
+                        running[pool.submit(fn, nxt)] = nxt
+                        break
+            clean = True
+        finally:
+            if not clean:
+                for future in running:
+                    future.cancel()
+                if running:
+                    self._stop_workers()
+
+    def _stop_workers(self) -> None:
+        """Stop the workers now, abandoning the runs they are doing."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # The pool has no public way to stop a busy worker; these processes are ours.
+        processes = list(getattr(pool, "_processes", {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.terminate()
+        for process in processes:
+            with contextlib.suppress(Exception):
+                process.join(timeout=5)
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor(Executor):
+    """Runs tasks on a Dask distributed cluster.
+
+    Parameters
+    ----------
+    scheduler
+        The scheduler's address (``tcp://host:8786``); None starts a
+        ``distributed.LocalCluster`` on this machine, closed again by :meth:`close`.
+    n_workers, threads_per_worker, processes
+        For the local cluster only: its worker count (default all cores), threads per
+        worker (runs hold the GIL, so 1) and whether workers are processes (default) or
+        threads in this process.
+
+    Notes
+    -----
+    Workers need corridor installed (the same version); they need neither the scenario nor
+    the network files, which travel with the tasks. Results come back to this process, which
+    alone writes the store, so the store need not be on a shared file system.
+    """
+
+    def __init__(
+        self,
+        scheduler: str | None = None,
+        *,
+        n_workers: int | None = None,
+        threads_per_worker: int = 1,
+        processes: bool = True,
+    ) -> None:
+        from distributed import Client, LocalCluster
+
+        self._cluster: Any = None
+        if scheduler is None:
+            self._cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=n_workers or default_workers(),
+                threads_per_worker=threads_per_worker,
+                processes=processes,
+                dashboard_address=None,
+            )
+            self._client: Any = Client(self._cluster)  # type: ignore[no-untyped-call]
+        else:
+            self._client = Client(scheduler)  # type: ignore[no-untyped-call]
+        info = self._client.scheduler_info()
+        self.workers = max(
+            1, sum(int(w.get("nthreads", 1)) for w in info.get("workers", {}).values())
+        )
+        where = "local Dask cluster" if scheduler is None else f"Dask cluster at {scheduler}"
+        self.description = f"{where} ({self.workers} worker threads)"
+
+    def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Generator[tuple[T, R], None, None]:
+        from distributed import as_completed
+
+        pending = iter(tasks)
+        running: dict[Any, T] = {}
+
+        def submit(task: T) -> Any:
+            future = self._client.submit(fn, task, pure=False)
+            running[future] = task
+            return future
+
+        first = [submit(t) for _, t in zip(range(2 * self.workers), pending, strict=False)]
+        stream = as_completed(first)  # type: ignore[no-untyped-call]
+        clean = False
+        try:
+            for future in stream:
+                task = running.pop(future)
+                result = future.result()
+                yield task, result
+                for nxt in pending:
+                    stream.add(submit(nxt))  # type: ignore[no-untyped-call]
+                    break
+            clean = True
+        finally:
+            if not clean and running:
+                self._client.cancel(list(running))
+
+    def close(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            client.close()
+        cluster, self._cluster = self._cluster, None
+        if cluster is not None:
+            cluster.close()
+
+
+def open_executor(
+    jobs: int | None = None, scheduler: str | None = None, dask_local: bool = False
+) -> Executor:
+    """The executor for command-line options.
+
+    Parameters
+    ----------
+    jobs
+        Local processes (default all cores); 1 runs in this process.
+    scheduler
+        A Dask scheduler address: run there.
+    dask_local
+        Start a Dask ``LocalCluster`` with ``jobs`` workers.
+    """
+    if scheduler is not None:
+        return DaskExecutor(scheduler)
+    if dask_local:
+        return DaskExecutor(None, n_workers=jobs)
+    if jobs == 1:
+        return Serial()
+    return LocalProcesses(jobs)
