@@ -392,7 +392,7 @@ def interactive_map(
     )
     for row in nodes.itertuples(index=False):
         delay = float(delays.loc[row.id, "mean_delay_h"]) if row.id in delays.index else 0.0
-        radius = 4.0 + 2.0 * float(np.sqrt(max(delay, 0.0)))
+        radius = 3.0 + 1.3 * float(np.sqrt(max(delay, 0.0)))  # pixels; 100 h -> 16 px
         marker = folium.CircleMarker(
             (row.lat, row.lon),
             radius=radius,
@@ -429,7 +429,8 @@ def interactive_map(
         _popup(marker, _table(f"{row.id}", info))
         folium.Tooltip(html.escape(f"{row.id}: {row.name}")).add_to(marker)
         marker.add_to(node_group)
-    folium.LayerControl(collapsed=False).add_to(m)
+    layers = 2 + (len(_route_leg_ids(results)) if results is not None else 0)
+    folium.LayerControl(collapsed=layers > 6).add_to(m)  # a long list would hide the map
     return m
 
 
