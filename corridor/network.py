@@ -22,6 +22,7 @@ import io
 import json
 import logging
 import math
+import re
 import warnings
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -469,6 +470,58 @@ def _check_features(path: Path, data: dict[str, Any]) -> list[dict[str, Any]]:
     return features
 
 
+# "EPSG:3857", "OGC:CRS84", "urn:ogc:def:crs:EPSG::3857": an authority and a code, no path
+_CRS_NAME = re.compile(r"(urn:ogc:def:crs:[A-Za-z]+:[0-9.]*:|[A-Za-z]+:)[A-Za-z0-9]+")
+_CRS_HINT = (
+    'name it, as in "crs": {"type": "name", "properties": {"name": '
+    '"urn:ogc:def:crs:EPSG::3857"}}, or leave it out for lon/lat in WGS84 (RFC 7946)'
+)
+
+
+def _declared_crs(path: Path, data: dict[str, Any]) -> str | None:
+    """The CRS the file names in its ``crs`` member (GeoJSON 2008), checked before GDAL.
+
+    GDAL fetches a *linked* CRS (``"type": "link"`` or ``"url"``) over the network, so only a
+    named CRS (``"name"``, or ``"EPSG"`` with a code) is handed on: reading a network file
+    never reaches the network, nor reads another file.
+    """
+    crs = data.get("crs")
+    if crs is None:
+        return None
+    props = crs.get("properties") if isinstance(crs, dict) else None
+    if not isinstance(props, dict):
+        got = json.dumps(crs)[:60]
+        raise NetworkError.single(
+            path, "crs", f"expected an object with type and properties, got {got}", _CRS_HINT
+        )
+    kind = crs.get("type")
+    name = props.get("name") if kind == "name" else None
+    code = props.get("code") if kind == "EPSG" else None
+    if isinstance(code, int) and not isinstance(code, bool):
+        name = f"EPSG:{code}"
+    if kind in ("link", "url", "URL"):
+        raise NetworkError.single(
+            path, "crs", f"a CRS of type {kind!r} is a link, which corridor does not fetch",
+            _CRS_HINT,
+        )  # fmt: skip
+    if not isinstance(name, str) or not name.strip():
+        raise NetworkError.single(
+            path, "crs", f"cannot tell the CRS from {json.dumps(crs)[:80]}", _CRS_HINT
+        )
+    if not _CRS_NAME.fullmatch(name):
+        raise NetworkError.single(path, "crs", f"{name[:80]!r} is not the name of a CRS", _CRS_HINT)
+    import pyproj
+
+    try:
+        pyproj.CRS.from_user_input(name)
+    except pyproj.exceptions.CRSError:
+        # GDAL would silently read such a file as WGS84
+        raise NetworkError.single(
+            path, "crs", f"{name!r} is not a CRS PROJ knows", _CRS_HINT
+        ) from None
+    return name
+
+
 def _read_geometries(path: Path, raw: bytes, expected_count: int) -> list[BaseGeometry | None]:
     """The features' geometries in EPSG:4326, in file order, read by GDAL (pyogrio)."""
     import geopandas
@@ -528,9 +581,14 @@ def _validation_problems(
         shown = repr(value) if len(repr(value)) <= 60 else repr(value)[:57] + "..."
         hint = ""
         if kind == "extra_forbidden":
-            what = f"unknown field {loc[-1]!r}"
+            # the key itself, even when it reads like a union tag ("fixed", "through")
+            name = err["loc"][-1]
+            if not loc or loc[-1] != name:
+                loc.append(name)
+                where = format_location([label, *loc])
+            what = f"unknown field {name!r}"
             if len(loc) == 1:
-                hint = _did_you_mean(str(loc[-1]), fields) or f"fields are: {', '.join(fields)}"
+                hint = _did_you_mean(str(name), fields) or f"fields are: {', '.join(fields)}"
             else:
                 hint = "check the spelling"
         elif kind == "missing":
@@ -800,6 +858,7 @@ def load_network(path: str | Path) -> Network:
     path = Path(path)
     raw, data, problems = _read_json(path)
     features = _check_features(path, data)
+    _declared_crs(path, data)
     geometries = _read_geometries(path, raw, len(features))
 
     checked = [

@@ -166,6 +166,14 @@ class FlowSpec(Strict):
     @classmethod
     def _list_means_equal_shares(cls, value: Any) -> Any:
         if isinstance(value, list):
+            nested = [v for v in value if isinstance(v, (list, dict, set))]
+            if nested:  # not a name, and not hashable as a mapping key either
+                raise PydanticCustomError(
+                    "corridor_scenario",
+                    "lists {got} where a route name belongs; give route names, or a mapping "
+                    "of route name -> share",
+                    {"got": "a mapping" if isinstance(nested[0], dict) else "a list"},
+                )
             repeated = sorted({str(v) for v in value if value.count(v) > 1})
             if repeated:
                 raise PydanticCustomError(
@@ -608,6 +616,8 @@ def _read_with_extends(
     if resolved in here:
         loop = " -> ".join(_shown(p) for p in (*here, resolved))
         raise fail(f"scenarios extend each other in a loop: {loop}", "remove one extends")
+    if parent_path.is_dir():
+        raise fail(f"{parent_path} is a directory, not a scenario file")
     if not parent_path.is_file():
         raise fail(f"file {parent_path} does not exist", "the path is relative to this file")
     base, base_places = _read_with_extends(parent_path, here)
@@ -653,6 +663,10 @@ def load_scenario(path: str | Path) -> Scenario:
         when the problem came through ``extends``).
     """
     path = Path(path)
+    if path.is_dir():
+        raise ScenarioError.single(
+            path, "", "is a directory, not a file", "give the path of the scenario .yaml file"
+        )
     if not path.is_file():
         raise ScenarioError.single(path, "", "file not found", "check the path")
     data, places = _read_with_extends(path, ())

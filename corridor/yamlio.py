@@ -5,7 +5,8 @@ YAML is read with PyYAML's safe loader (no object construction, no code). On top
 - duplicate keys, which plain YAML loaders silently resolve to the last one, are errors;
 - aliases (``*name``) may not expand the document beyond :data:`MAX_YAML_NODES` values, nor
   refer to themselves, so a "billion laughs" file is refused instead of exhausting memory;
-- the line of every key and value is kept, so that errors found later say where they are.
+- the line of every key and value is kept, so that errors found later say where they are;
+- a file over :data:`MAX_YAML_BYTES` is refused before it is parsed.
 
 :func:`pydantic_problems` turns a pydantic ``ValidationError`` into :class:`Problem` objects
 that read like ``line 12: flows[0].teu_per_day: -3 must be > 0``, without pydantic's internal
@@ -42,7 +43,9 @@ __all__ = [
     "read_yaml",
 ]
 
-MAX_YAML_BYTES = 5_000_000  # a scenario is a few kB; anything this large is a mistake
+# A scenario is a few kB; anything this large is a mistake. PyYAML composes about 150 kB of
+# dense YAML a second, so the limit also bounds the time a wrong file takes to refuse.
+MAX_YAML_BYTES = 1_000_000
 MAX_YAML_NODES = 200_000  # values in the document once aliases are expanded
 
 Loc = tuple[str | int, ...]
@@ -130,6 +133,23 @@ def _expanded_size(root: yaml.Node) -> int | None:
     return size(root)
 
 
+def _distinct_size(root: yaml.Node) -> int:
+    """Values in the document as written, each alias counted once (up to the limit + 1)."""
+    seen: set[int] = set()
+    todo = [root]
+    while todo and len(seen) <= MAX_YAML_NODES:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                todo += [k, v]
+        elif isinstance(node, yaml.SequenceNode):
+            todo += node.value
+    return len(seen)
+
+
 def _walk(
     node: yaml.Node, loc: Loc, lines: dict[Loc, int], dupes: list[Problem], budget: list[int]
 ) -> None:
@@ -204,7 +224,17 @@ def read_yaml(path: Path, error: type[InputError], expect: str = "a mapping") ->
             f"the file is not valid UTF-8 (byte {raw[exc.start]:#04x} at offset {exc.start})",
             "save it as UTF-8",
         ) from None
-    loader = _SafeLoader(text)
+    try:
+        loader = _SafeLoader(text)
+    except yaml.reader.ReaderError as exc:  # a control character, checked before parsing
+        line = text.count("\n", 0, exc.position) + 1
+        column = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        raise error.single(
+            path,
+            f"line {line}, column {column}",
+            f"invalid YAML: the control character U+{exc.character:04X} is not allowed",
+            "remove it; was the file saved by a text editor?",
+        ) from None
     try:
         root = loader.get_single_node()
         if root is None:
@@ -213,6 +243,13 @@ def read_yaml(path: Path, error: type[InputError], expect: str = "a mapping") ->
         if size is None:
             raise error.single(
                 path, "", "an alias (*name) refers to the value that contains it", "remove it"
+            )
+        if size > MAX_YAML_NODES and _distinct_size(root) > MAX_YAML_NODES:
+            raise error.single(
+                path,
+                "",
+                f"the document holds more than {MAX_YAML_NODES:,} values; refusing to read it",
+                "is this the right file?",
             )
         if size > MAX_YAML_NODES:
             raise error.single(
