@@ -384,7 +384,7 @@ class Engine:
                     rec.stage(c, p.place, CLOSURE, start, begin)
                 rec.stage(c, p.place, SERVICE, begin, end)
                 times[k] = end
-            rec.job(p.place, arrive, begin, end, len(sel), load)
+            rec.job(p.place, arrive, begin, end, len(sel), load, len(heap))
         else:
             order = sorted(sel, key=times.__getitem__)
             durations = self._draw(node, p, len(order))
@@ -401,7 +401,7 @@ class Engine:
                 if begin > start:
                     rec.stage(c, p.place, CLOSURE, start, begin)
                 rec.stage(c, p.place, SERVICE, begin, end)
-                rec.job(p.place, arrive, begin, end, 1, teu[c])
+                rec.job(p.place, arrive, begin, end, 1, teu[c], len(heap))
                 times[k] = end
         if p.cost_usd_per_teu:
             self._charge(p, cids, sel)

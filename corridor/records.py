@@ -58,6 +58,7 @@ class Recorder:
         self.j_end = array("d")
         self.j_n = array("i")
         self.j_teu = array("d")
+        self.j_servers = array("i")
 
     def container(self, flow: int, route: int, teu: int, created: float) -> int:
         """Register a new container and return its id."""
@@ -98,7 +99,9 @@ class Recorder:
         self.d_n.append(n)
         self.d_cap.append(capacity_teu)
 
-    def job(self, place: int, arr: float, start: float, end: float, n: int, teu: float) -> None:
+    def job(
+        self, place: int, arr: float, start: float, end: float, n: int, teu: float, servers: int
+    ) -> None:
         if self.keep_jobs:
             self.j_place.append(place)
             self.j_arr.append(arr)
@@ -106,3 +109,4 @@ class Recorder:
             self.j_end.append(end)
             self.j_n.append(n)
             self.j_teu.append(teu)
+            self.j_servers.append(servers)

@@ -28,11 +28,23 @@ import pandas as pd
 
 from corridor.compiled import Model
 from corridor.errors import OutputError
-from corridor.records import STAGE_KINDS, Recorder, as_numpy
+from corridor.records import DWELL, SERVICE, STAGE_KINDS, TRAVEL, Recorder, as_numpy
 
 __all__ = ["SUMMARY_COLUMNS", "TABLES", "Results", "summarize"]
 
-TABLES = ("trips", "stages", "departures", "resources", "closures")
+TABLES = ("trips", "stages", "departures", "resources", "closures", "routes")
+ROUTE_COLUMNS = [
+    "route",
+    "seq",
+    "leg",
+    "from_node",
+    "to_node",
+    "mode",
+    "length_km",
+    "km_start",
+    "km_end",
+    "cost_usd_per_teu",
+]
 
 SUMMARY_COLUMNS = [
     "flow",
@@ -85,6 +97,7 @@ class Results:
     departures: pd.DataFrame
     resources: pd.DataFrame
     closures: pd.DataFrame
+    routes: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ROUTE_COLUMNS))
     meta: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -181,6 +194,22 @@ class Results:
         s_place, s_cid, s_start, s_end, s_kind, s_route = (
             a[order] for a in (s_place, s_cid, s_start, s_end, s_kind, s_route)
         )
+        # what each stage costs: a leg's tariff on its travel stage, a node charge on the
+        # process's service or dwell stage (per TEU)
+        place_cost = np.zeros(len(places))
+        charged_kind = np.full(len(places), -1, dtype=np.int8)
+        for n in model.nodes:
+            for p in n.processes:
+                place_cost[p.place] = p.cost_usd_per_teu
+                charged_kind[p.place] = DWELL if p.activity == "yard" else SERVICE
+        for lg in model.legs:
+            place_cost[lg.place] = lg.cost_usd_per_teu
+            charged_kind[lg.place] = TRAVEL
+        if len(s_cid):
+            charged = charged_kind[s_place] == s_kind
+            stage_cost = np.where(charged, place_cost[s_place] * teu[s_cid], 0.0)
+        else:
+            stage_cost = np.zeros(0)
         stages = pd.DataFrame(
             {
                 "container": s_cid.astype(np.int64),
@@ -195,6 +224,7 @@ class Results:
                 "end_h": s_end,
                 "duration_h": s_end - s_start,
                 "km": km_table[s_route, s_place] if len(s_cid) else np.zeros(0),
+                "cost_usd": stage_cost,
                 "start_at": _timestamps(start, s_start),
                 "end_at": _timestamps(start, s_end),
             }
@@ -259,6 +289,7 @@ class Results:
                 "wait_h": j_start - j_arr,
                 "containers": as_numpy(rec.j_n, np.int32)[keep],
                 "teu": as_numpy(rec.j_teu, np.float64)[keep],
+                "servers": as_numpy(rec.j_servers, np.int32)[keep],
             }
         )
 
@@ -276,6 +307,25 @@ class Results:
         closures["start_at"] = _timestamps(start, closures["start_h"].to_numpy())
         closures["end_at"] = _timestamps(start, closures["end_h"].to_numpy())
 
+        # --- routes: the legs of each route, in order
+        route_rows = [
+            {
+                "route": r.name,
+                "seq": pos,
+                "leg": model.legs[li].id,
+                "from_node": model.nodes[r.nodes[pos]].id,
+                "to_node": model.nodes[r.nodes[pos + 1]].id,
+                "mode": model.legs[li].mode,
+                "length_km": model.legs[li].length_km,
+                "km_start": r.cum_km[pos],
+                "km_end": r.cum_km[pos + 1],
+                "cost_usd_per_teu": model.legs[li].cost_usd_per_teu,
+            }
+            for r in model.routes
+            for pos, li in enumerate(r.legs)
+        ]
+        route_table = pd.DataFrame(route_rows, columns=ROUTE_COLUMNS)
+
         return cls(
             scenario_name=model.scenario.name,
             seed=model.seed,
@@ -287,6 +337,7 @@ class Results:
             departures=departures,
             resources=resources,
             closures=closures,
+            routes=route_table,
             meta=dict(meta or {}),
         )
 

@@ -62,7 +62,7 @@ def simulate(
 
     meta = {
         "wall_s": round(sim_s, 3),
-        "scenario_file": scenario.source,
+        "scenario_file": str(Path(scenario.source).resolve()) if scenario.source else None,
         "network_file": network.source if network is not None else scenario.network_path,
         "corridor_version": __version__,
     }

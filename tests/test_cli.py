@@ -39,6 +39,7 @@ def test_run_saves_tables_and_summary(capsys: pytest.CaptureFixture[str], tmp_pa
         "closures.parquet",
         "departures.parquet",
         "resources.parquet",
+        "routes.parquet",
         "run.json",
         "stages.parquet",
         "summary.csv",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -286,3 +288,19 @@ def test_spread_out_group_does_not_hold_servers_for_its_late_members() -> None:
     waits = jobs["wait_h"].dropna()
     # the gate serves one container an hour on average: short waits only, never 30 h
     assert waits.max() < 6
+
+
+def test_stage_costs_add_up_to_the_trip_cost() -> None:
+    net = branching_network()
+    costly = network(
+        [n for n in net.nodes.values()],
+        [
+            dataclasses.replace(lg, cost_usd_per_teu=100.0 + i)
+            for i, lg in enumerate(net.legs.values())
+        ],
+    )
+    res = simulate(branching_scenario(horizon_days=40), network=costly)
+    done = res.trips.dropna(subset=["delivered_h"]).set_index("container")
+    per_container = res.stages.groupby("container")["cost_usd"].sum()
+    np.testing.assert_allclose(per_container.loc[done.index], done["cost_usd"])
+    assert (done["cost_usd"] > 0).all()

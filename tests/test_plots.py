@@ -62,12 +62,15 @@ def test_time_distance_without_band_and_on_a_given_axes(busy: Results) -> None:
 
 
 def test_cost_distance_needs_tariffs_and_draws_usd_per_teu(run: Results) -> None:
+    bare = run.stages.drop(columns="cost_usd")
     with pytest.raises(ValueError, match="tariffs"):
-        plots.plot_time_distance(run.trips, run.stages, metric="cost")
-    fig = plots.plot_time_distance(run.trips, run.stages, metric="cost", network=two_leg_network())
-    line = fig.axes[0].lines[0]
-    np.testing.assert_allclose(line.get_ydata(), [0, 20, 120, 120, 120, 120, 200, 200])
-    assert "USD per TEU" in fig.axes[0].get_ylabel()
+        plots.plot_time_distance(run.trips, bare, metric="cost")
+    expected = [0, 20, 120, 120, 120, 120, 200, 200]
+    for stages, net in ((bare, two_leg_network()), (run.stages, None)):
+        fig = plots.plot_time_distance(run.trips, stages, metric="cost", network=net)
+        line = fig.axes[0].lines[0]
+        np.testing.assert_allclose(line.get_ydata(), expected)
+        assert "USD per TEU" in fig.axes[0].get_ylabel()
 
 
 def test_time_distance_of_one_flow(busy: Results) -> None:

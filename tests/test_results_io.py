@@ -48,7 +48,7 @@ def test_save_then_load_gives_the_same_tables(tmp_path: Path) -> None:
     res = small_run(1)
     res.save(tmp_path / "out")
     back = Results.load(tmp_path / "out")
-    for name in ("trips", "stages", "departures", "resources", "closures"):
+    for name in ("trips", "stages", "departures", "resources", "closures", "routes"):
         pd.testing.assert_frame_equal(getattr(back, name), getattr(res, name))
     assert back.seed == 1
     assert back.horizon_h == res.horizon_h
@@ -62,6 +62,7 @@ def test_run_json_lists_a_checksum_for_every_file(tmp_path: Path) -> None:
         "closures.parquet",
         "departures.parquet",
         "resources.parquet",
+        "routes.parquet",
         "stages.parquet",
         "summary.csv",
         "trips.parquet",
