@@ -370,7 +370,7 @@ def _cmd_saturation(args: argparse.Namespace) -> int:
             "saturated runs": f"{r['saturated_runs']}/{r['replications']}",
             f"P95 d ({level} CI)": "-"
             if r["p95_days"] != r["p95_days"]
-            else f"{r['p95_days']:.2f} ({_num(r['p95_ci_low'], 2)}–{_num(r['p95_ci_high'], 2)})",
+            else f"{r['p95_days']:.2f} ({_num(r['p95_ci_low'], 2)} to {_num(r['p95_ci_high'], 2)})",
             "delivered TEU/day": f"{r['throughput_teu_per_day']:.1f}",
             "verdict": "saturated" if r["saturated"] else "ok",
         }

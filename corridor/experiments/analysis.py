@@ -29,6 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from corridor.errors import CorridorError
 from corridor.experiments.runs import KIND_COLUMNS
 from corridor.experiments.student_t import t_quantile
 from corridor.records import STAGE_KINDS
@@ -37,6 +38,7 @@ from corridor.results import summarize
 __all__ = [
     "METRICS",
     "Interval",
+    "UnknownScenarioError",
     "compare_runs",
     "run_summary",
     "summary_statistics",
@@ -60,6 +62,11 @@ _UNITS = {
     "p95_days": "d",
     "throughput_teu_per_day": "TEU/day",
 }
+
+
+class UnknownScenarioError(CorridorError, LookupError):
+    """A scenario label that is not in an experiment's results."""
+
 
 _EMPTY_STAGES = pd.DataFrame({"container": pd.Series(dtype=np.int64)})
 
@@ -278,13 +285,15 @@ def compare_runs(
 
     Raises
     ------
-    KeyError
-        If ``a`` or ``b`` is not a scenario of ``runs``.
+    UnknownScenarioError
+        If ``a`` or ``b`` is not a scenario of ``runs`` (a ``LookupError``).
     """
     for label in (a, b):
         if label not in set(runs["scenario"]):
             known = ", ".join(repr(s) for s in dict.fromkeys(runs["scenario"]))
-            raise KeyError(f"no scenario {label!r} in these results (scenarios: {known})")
+            raise UnknownScenarioError(
+                f"no scenario {label!r} in these results (scenarios: {known})"
+            )
     keys = ["replication", "flow", "route"]
     both = runs[runs["scenario"] == a].merge(
         runs[runs["scenario"] == b], on=keys, how="inner", suffixes=("_a", "_b")

@@ -17,7 +17,12 @@ from typing import Any
 import pandas as pd
 
 from corridor.experiments.advisor import advise_replications
-from corridor.experiments.analysis import compare_runs, run_summary, summary_statistics
+from corridor.experiments.analysis import (
+    UnknownScenarioError,
+    compare_runs,
+    run_summary,
+    summary_statistics,
+)
 from corridor.experiments.seeds import replication_seed
 from corridor.experiments.spec import Warmup
 from corridor.experiments.store import read_manifest, read_run, run_path
@@ -81,7 +86,9 @@ class ExperimentResults:
         match = self.scenarios.loc[self.scenarios["scenario"] == scenario, "key"]
         if match.empty:
             known = ", ".join(repr(s) for s in self.scenarios["scenario"])
-            raise KeyError(f"no scenario {scenario!r} in {self.directory} (scenarios: {known})")
+            raise UnknownScenarioError(
+                f"no scenario {scenario!r} in {self.directory} (scenarios: {known})"
+            )
         return str(match.iloc[0])
 
     def trips(

@@ -217,7 +217,9 @@ def run_cases(
                     )
                 )
     except KeyboardInterrupt:
-        raise ExperimentInterrupted(done, total, out) from None
+        # count the files: an interrupt may land between a file's rename and the count
+        kept = total - len(_tasks(cases, replications, seed, out))
+        raise ExperimentInterrupted(kept, total, out) from None
     return BatchReport(
         total, skipped, done - skipped, time.perf_counter() - start, executor.description
     )

@@ -108,7 +108,7 @@ def test_paired_differences_use_the_same_replication() -> None:
 
 def test_comparing_an_unknown_scenario_names_the_known_ones() -> None:
     with pytest.raises(
-        KeyError, match="no scenario 'C' in these results \\(scenarios: 'A', 'B'\\)"
+        LookupError, match="no scenario 'C' in these results \\(scenarios: 'A', 'B'\\)"
     ):
         compare_runs(_runs([1, 2], [1, 2]), "A", "C")
 

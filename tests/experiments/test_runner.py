@@ -140,6 +140,7 @@ def test_warmup_override_changes_only_the_statistics(pair_spec: ExperimentSpec) 
     assert (later.runs["created"] < own.runs["created"]).all()
 
 
+@pytest.mark.slow
 def test_serial_and_local_processes_give_identical_tables(tmp_path: Path) -> None:
     spec = load_experiment_spec(LANES)
     run_experiment(spec.with_options(out=tmp_path / "serial"), executor=Serial(), load=False)

@@ -1,0 +1,74 @@
+"""The result store: content hashes, atomic writes, the lock."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from corridor import load_scenario
+from corridor.experiments.store import (
+    NetworkFile,
+    atomic_write,
+    read_run,
+    read_run_metadata,
+    scenario_hash,
+    scenario_key,
+    write_run,
+)
+from tests.experiments.conftest import DATA, MM1
+
+
+def _hash(folder: Path, name: str = "chain-mm1.yaml") -> str:
+    scenario = load_scenario(folder / name)
+    assert scenario.network_path is not None
+    return scenario_hash(scenario, NetworkFile.read(scenario.network_path).sha256)
+
+
+def test_the_hash_does_not_depend_on_where_the_files_are(tmp_path: Path) -> None:
+    for name in ("chain.geojson", "chain-mm1.yaml"):
+        shutil.copy(DATA / name, tmp_path / name)
+    assert _hash(tmp_path) == _hash(DATA)
+
+
+def test_the_hash_follows_the_network_content_and_ignores_the_seed(tmp_path: Path) -> None:
+    for name in ("chain.geojson", "chain-mm1.yaml"):
+        shutil.copy(DATA / name, tmp_path / name)
+    text = (tmp_path / "chain-mm1.yaml").read_text()
+    (tmp_path / "chain-mm1.yaml").write_text(text.replace("seed: 1", "seed: 99"))
+    assert _hash(tmp_path) == _hash(DATA)
+    net = (tmp_path / "chain.geojson").read_text()
+    (tmp_path / "chain.geojson").write_text(net.replace('"length_km": 100', '"length_km": 101'))
+    assert _hash(tmp_path) != _hash(DATA)
+
+
+def test_scenario_keys_are_readable_file_names() -> None:
+    assert scenario_key("mm1[servers=2, teu_per_day=12]", "ab" * 32) == (
+        "mm1-servers=2-teu_per_day=12-abababababab"
+    )
+    assert scenario_key("///", "0" * 64) == "scenario-000000000000"
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
+    target = tmp_path / "x.txt"
+    target.write_text("old")
+
+    def fail(tmp: str) -> None:
+        Path(tmp).write_text("half")
+        raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        atomic_write(target, fail)
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
+
+
+def test_run_files_keep_their_metadata(tmp_path: Path) -> None:
+    table = pd.DataFrame({"created_h": [1.0, 2.5], "delivered_h": [3.0, float("nan")]})
+    path = tmp_path / "runs" / "k" / "rep0000-seed1.parquet"
+    write_run(path, table, {"seed": 1, "wall_s": 0.5})
+    pd.testing.assert_frame_equal(read_run(path), table)
+    assert read_run_metadata(path) == {"seed": 1, "wall_s": 0.5}
+    assert MM1.is_file()
