@@ -165,7 +165,8 @@ def run_summary(table: pd.DataFrame, warmup_h: float, horizon_h: float) -> pd.Da
     out = summarize(trips, _EMPTY_STAGES, warmup_h, horizon_h)
     measured = trips[~trips["in_warmup"] & trips["delivered_h"].notna()]
     if len(out) and all(c in measured for c in KIND_COLUMNS):
-        hours = measured.groupby(["flow", "route"], observed=True)[list(KIND_COLUMNS)].sum()
+        kinds = measured[list(KIND_COLUMNS)].astype(np.float64)
+        hours = kinds.groupby([measured["flow"], measured["route"]], observed=True).sum()
         total = hours.sum(axis=1).replace(0.0, np.nan)
         shares = hours.div(total, axis=0)
         for kind, column in zip(STAGE_KINDS, KIND_COLUMNS, strict=True):

@@ -93,6 +93,10 @@ def _exit_when_orphaned(parent: int) -> None:
             os._exit(1)
 
 
+def _ready() -> None:
+    """A task that does nothing: submitted to start the pool's workers early."""
+
+
 def _start_worker() -> None:
     """Worker start-up: leave Ctrl-C to the parent, and never outlive it.
 
@@ -127,6 +131,14 @@ class LocalProcesses(Executor):
             raise ValueError(f"workers must be >= 1, got {self.workers}")
         self.description = f"{self.workers} local process{'es' if self.workers > 1 else ''}"
         self._pool: cf.ProcessPoolExecutor | None = None
+
+    def start(self) -> LocalProcesses:
+        """Start the workers now, in the background (each takes about a second to import
+        corridor), so that they are ready when the first runs come; returns ``self``."""
+        pool = self._started()
+        for _ in range(self.workers):
+            pool.submit(_ready)
+        return self
 
     def _started(self) -> cf.ProcessPoolExecutor:
         if self._pool is None:
@@ -288,4 +300,4 @@ def open_executor(
         return DaskExecutor(None, n_workers=jobs)
     if jobs == 1:
         return Serial()
-    return LocalProcesses(jobs)
+    return LocalProcesses(jobs).start()
