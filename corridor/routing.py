@@ -167,18 +167,18 @@ def k_shortest_routes(
     Raises
     ------
     RoutingError
-        If ``origin`` or ``destination`` is not a node, they are the same node, or no chain of
-        enabled legs leads from one to the other.
+        If ``k`` < 1, ``origin`` or ``destination`` is not a node, they are the same node, or
+        no chain of enabled legs leads from one to the other.
     ValueError
-        If ``k`` < 1 or ``weight`` is not one of :data:`WEIGHTS`.
+        If ``weight`` is not one of :data:`WEIGHTS`.
     """
     import networkx
 
-    if k < 1:
-        raise ValueError(f"k must be >= 1, got {k}")
+    source = network.source or "network"
+    if k < 1:  # from the user (corridor routes -k 0): a RoutingError, which is a ValueError
+        raise RoutingError.single(source, "", f"k must be >= 1, got {k}", "ask for 1 route or more")
     if weight not in WEIGHTS:
         raise ValueError(f"weight {weight!r} is not one of {', '.join(map(repr, WEIGHTS))}")
-    source = network.source or "network"
     problems = [
         _node_problem(network, role, node_id)
         for role, node_id in (("origin", origin), ("destination", destination))

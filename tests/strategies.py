@@ -841,7 +841,7 @@ def service_specs(draw: st.DrawFn, after_vehicle: bool) -> dict[str, Any]:
     """A leg service of any kind; ``through`` only where a vehicle arrives (not at an origin)."""
     kinds = ["continuous", "scheduled", "scheduled", "when_full", "when_full"]
     if after_vehicle:
-        kinds.append("through")
+        kinds += ["through", "through"]
     kind = draw(st.sampled_from(kinds))
     svc: dict[str, Any] = {"type": kind}
     if kind in ("scheduled", "when_full"):
@@ -935,7 +935,7 @@ def model_specs(draw: st.DrawFn) -> ModelSpec:
                 "arrival": draw(st.sampled_from(["poisson", "fixed"])),
             }
         )
-    horizon = draw(st.sampled_from([3, 10, 21]))
+    horizon = draw(st.sampled_from([4, 10, 21]))
     leg_ids = [leg_["leg_id"] for leg_ in legs]
     extra: dict[str, Any] = {}
     if draw(st.booleans()):
@@ -1000,7 +1000,7 @@ def _leg_spec(
         "leg_id": leg_id,
         "a": a,
         "b": b,
-        "length_km": draw(st.sampled_from([10, 150, 800])),
+        "length_km": draw(st.sampled_from([10, 150, 500])),
         "mode": draw(st.sampled_from(["rail", "road", "sea"])),
         "service": draw(service_specs(after_vehicle)),
     }
