@@ -7,6 +7,7 @@ processes, this process, or Dask), show progress on stderr, and print tables on 
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -127,6 +128,13 @@ def _add_run_options(
 
 
 def _executor(args: argparse.Namespace) -> Executor:
+    if args.scheduler is not None or args.dask is not None:
+        # Dask sets up its own loggers at INFO when imported; follow corridor's -v instead
+        import distributed  # noqa: F401
+
+        level = logging.getLogger().getEffectiveLevel()
+        for name in ("distributed", "bokeh", "tornado"):
+            logging.getLogger(name).setLevel(level)
     return open_executor(args.jobs, args.scheduler, args.dask == "local")
 
 
@@ -267,12 +275,15 @@ def _batch_spec(args: argparse.Namespace) -> ExperimentSpec:
 
 
 def _cmd_batch(args: argparse.Namespace) -> int:
-    spec = _batch_spec(args)
+    spec: ExperimentSpec | None = None
     try:
-        with _executor(args) as executor, progress_reporter(sys.stderr) as progress:
-            results = run_experiment(spec, executor=executor, progress=progress)
+        # the workers start while the experiment is read and checked
+        with _executor(args) as executor:
+            spec = _batch_spec(args)
+            with progress_reporter(sys.stderr) as progress:
+                results = run_experiment(spec, executor=executor, progress=progress)
     except KeyboardInterrupt as exc:
-        return _interrupted(exc, spec.out)
+        return _interrupted(exc, spec.out if spec is not None else None)
     assert results is not None
     _print_results(spec, results)
     if args.target_halfwidth is not None or args.target_relative is not None:

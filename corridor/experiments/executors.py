@@ -1,14 +1,15 @@
 """Where runs execute: this process, local processes, or a Dask cluster; one interface.
 
 The experiment runner (:mod:`corridor.experiments.runner`) only calls :meth:`Executor.map`,
-which yields ``(task, result)`` pairs as runs finish, in any order. A run's result does not
-depend on where or when it ran (its seed fixes every random draw), so every executor gives
-the same tables. The executor is chosen at the edge, by :func:`open_executor` from command
-line options, or built and passed in by a program.
+whose :class:`RunStream` yields ``(task, result)`` pairs as runs finish, in any order. A
+run's result does not depend on where or when it ran (its seed fixes every random draw), so
+every executor gives the same tables. The executor is chosen at the edge, by
+:func:`open_executor` from command line options, or built and passed in by a program.
 
 ``map`` keeps only a few tasks in flight at a time (twice the workers), so a sweep of
 thousands of runs holds only a few tasks in memory, and an interrupted batch has little to
-cancel.
+cancel: on Ctrl-C the runner cancels the queued runs and waits for (and keeps) the few under
+way; a second Ctrl-C abandons them.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ import signal
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Generator, Iterable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, TypeVar
 
 __all__ = [
     "DaskExecutor",
     "Executor",
     "LocalProcesses",
+    "RunStream",
     "Serial",
     "default_workers",
     "open_executor",
@@ -48,6 +50,30 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+class RunStream(ABC, Generic[T, R]):
+    """The results of :meth:`Executor.map`, as the runs finish.
+
+    Iterating yields ``(task, result)`` pairs; an exception raised by a run is raised there.
+    To stop early, call :meth:`finish_running` (queued runs are cancelled; the results of runs
+    already under way are still yielded) and, if even that is too long to wait for,
+    :meth:`abandon`.
+    """
+
+    def __iter__(self) -> RunStream[T, R]:
+        return self
+
+    @abstractmethod
+    def __next__(self) -> tuple[T, R]:
+        """The next finished run."""
+
+    @abstractmethod
+    def finish_running(self) -> Iterator[tuple[T, R]]:
+        """Cancel what has not started; yield the runs under way as they finish."""
+
+    def abandon(self) -> None:
+        """Stop now, losing the runs under way."""
+
+
 class Executor(ABC):
     """Runs a function over tasks and yields results as they come."""
 
@@ -57,11 +83,11 @@ class Executor(ABC):
     workers: int = 1
 
     @abstractmethod
-    def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Generator[tuple[T, R], None, None]:
-        """Yield ``(task, fn(task))`` for every task, in the order the runs finish.
+    def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> RunStream[T, R]:
+        """Start ``fn`` over ``tasks``; the stream yields ``(task, fn(task))`` as runs finish.
 
-        An exception raised by ``fn`` is raised here (with the other runs cancelled). Closing
-        the iterator early (or an interrupt while waiting) cancels what has not finished.
+        Only a few tasks (twice the workers) are handed out at a time; the next one goes out
+        as one finishes.
         """
 
     def close(self) -> None:  # noqa: B027 - optional hook
@@ -74,6 +100,20 @@ class Executor(ABC):
         self.close()
 
 
+class _SerialStream(RunStream[T, R]):
+    def __init__(self, fn: Callable[[T], R], tasks: Iterable[T]) -> None:
+        self._fn = fn
+        self._tasks = iter(tasks)
+
+    def __next__(self) -> tuple[T, R]:
+        task = next(self._tasks)
+        return task, self._fn(task)
+
+    def finish_running(self) -> Iterator[tuple[T, R]]:
+        self._tasks = iter(())  # the run under way was the one interrupted
+        return iter(())
+
+
 class Serial(Executor):
     """Runs every task in this process, one after the other."""
 
@@ -81,9 +121,8 @@ class Serial(Executor):
         self.description = "this process"
         self.workers = 1
 
-    def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Generator[tuple[T, R], None, None]:
-        for task in tasks:
-            yield task, fn(task)
+    def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> RunStream[T, R]:
+        return _SerialStream(fn, tasks)
 
 
 def _exit_when_orphaned(parent: int) -> None:
@@ -121,8 +160,8 @@ class LocalProcesses(Executor):
     -----
     ``spawn`` starts each worker as a fresh interpreter that imports corridor (about a second),
     so the pool is started once and reused for every run; it is safe on every platform and
-    in programs that use threads. Workers ignore Ctrl-C: the parent cancels what is queued and
-    stops the workers, and keeps what has finished.
+    in programs that use threads. Workers ignore Ctrl-C: the parent cancels what is queued,
+    waits for the runs under way, and on a second Ctrl-C stops the workers.
     """
 
     def __init__(self, workers: int | None = None) -> None:
@@ -149,38 +188,20 @@ class LocalProcesses(Executor):
             )
         return self._pool
 
-    def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Generator[tuple[T, R], None, None]:
-        pool = self._started()
-        pending = iter(tasks)
-        running: dict[cf.Future[R], T] = {}
-        clean = False
-        try:
-            for task in pending:
-                running[pool.submit(fn, task)] = task
-                if len(running) >= 2 * self.workers:
-                    break
-            while running:
-                done, _ = cf.wait(running, return_when=cf.FIRST_COMPLETED)
-                for future in done:
-                    task = running.pop(future)
-                    yield task, future.result()
-                    for nxt in pending:
-                        running[pool.submit(fn, nxt)] = nxt
-                        break
-            clean = True
-        finally:
-            if not clean:
-                for future in running:
-                    future.cancel()
-                if running:
-                    self._stop_workers()
+    def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> RunStream[T, R]:
+        return _PoolStream(self, self._started(), fn, tasks)
 
     def _stop_workers(self) -> None:
-        """Stop the workers now, abandoning the runs they are doing."""
+        """Stop the workers now, abandoning the runs they are doing.
+
+        The pool has no public way to stop a busy worker (Python 3.14 adds one); these
+        processes are ours. A worker stopped while it sends a result can leave a partial
+        message in the result pipe, on which the pool's manager thread would wait forever, so
+        that thread is also taken off the list that the interpreter joins at exit.
+        """
         pool, self._pool = self._pool, None
         if pool is None:
             return
-        # The pool has no public way to stop a busy worker; these processes are ours.
         processes = list(getattr(pool, "_processes", {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
@@ -189,11 +210,106 @@ class LocalProcesses(Executor):
         for process in processes:
             with contextlib.suppress(Exception):
                 process.join(timeout=5)
+        manager = getattr(pool, "_executor_manager_thread", None)
+        registry = getattr(cf.process, "_threads_wakeups", None)
+        if manager is not None and isinstance(registry, dict):
+            registry.pop(manager, None)
 
     def close(self) -> None:
         pool, self._pool = self._pool, None
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _PoolStream(RunStream[T, R]):
+    def __init__(
+        self,
+        owner: LocalProcesses,
+        pool: cf.ProcessPoolExecutor,
+        fn: Callable[[T], R],
+        tasks: Iterable[T],
+    ) -> None:
+        self._owner = owner
+        self._pool = pool
+        self._fn = fn
+        self._pending = iter(tasks)
+        self._running: dict[cf.Future[R], T] = {}
+        for task in self._pending:
+            self._submit(task)
+            if len(self._running) >= 2 * owner.workers:
+                break
+
+    def _submit(self, task: T) -> None:
+        self._running[self._pool.submit(self._fn, task)] = task
+
+    def _take(self) -> tuple[T, R]:
+        done, _ = cf.wait(self._running, return_when=cf.FIRST_COMPLETED)
+        future = next(iter(done))
+        task = self._running.pop(future)
+        return task, future.result()
+
+    def __next__(self) -> tuple[T, R]:
+        if not self._running:
+            raise StopIteration
+        task, result = self._take()
+        for nxt in self._pending:
+            self._submit(nxt)
+            break
+        return task, result
+
+    def finish_running(self) -> Iterator[tuple[T, R]]:
+        self._pending = iter(())
+        for future in list(self._running):
+            if future.cancel():
+                del self._running[future]
+        while self._running:
+            yield self._take()
+
+    def abandon(self) -> None:
+        self._pending = iter(())
+        for future in self._running:
+            future.cancel()
+        if any(not f.done() for f in self._running):
+            self._owner._stop_workers()
+        self._running.clear()
+
+
+class _DaskStream(RunStream[T, R]):
+    def __init__(self, client: Any, workers: int, fn: Callable[[T], R], tasks: Iterable[T]) -> None:
+        from distributed import as_completed
+
+        self._client = client
+        self._fn = fn
+        self._pending = iter(tasks)
+        self._running: dict[Any, T] = {}
+        first = [self._submit(t) for _, t in zip(range(2 * workers), self._pending, strict=False)]
+        self._stream = iter(as_completed(first))  # type: ignore[no-untyped-call]
+        self._as_completed = self._stream
+
+    def _submit(self, task: T) -> Any:
+        future = self._client.submit(self._fn, task, pure=False)
+        self._running[future] = task
+        return future
+
+    def __next__(self) -> tuple[T, R]:
+        future = next(self._stream)
+        task = self._running.pop(future)
+        result: R = future.result()
+        for nxt in self._pending:
+            self._as_completed.add(self._submit(nxt))  # type: ignore[attr-defined]
+            break
+        return task, result
+
+    def finish_running(self) -> Iterator[tuple[T, R]]:
+        # Dask does not tell a queued task from a running one cheaply: cancel them all
+        self.abandon()
+        return iter(())
+
+    def abandon(self) -> None:
+        self._pending = iter(())
+        if self._running:
+            self._client.cancel(list(self._running))
+        self._running.clear()
 
 
 class DaskExecutor(Executor):
@@ -232,7 +348,7 @@ class DaskExecutor(Executor):
                 n_workers=n_workers or default_workers(),
                 threads_per_worker=threads_per_worker,
                 processes=processes,
-                dashboard_address=None,
+                dashboard_address=":0",  # a free port: another cluster may hold 8787
             )
             self._client: Any = Client(self._cluster)  # type: ignore[no-untyped-call]
         else:
@@ -244,32 +360,8 @@ class DaskExecutor(Executor):
         where = "local Dask cluster" if scheduler is None else f"Dask cluster at {scheduler}"
         self.description = f"{where} ({self.workers} worker threads)"
 
-    def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Generator[tuple[T, R], None, None]:
-        from distributed import as_completed
-
-        pending = iter(tasks)
-        running: dict[Any, T] = {}
-
-        def submit(task: T) -> Any:
-            future = self._client.submit(fn, task, pure=False)
-            running[future] = task
-            return future
-
-        first = [submit(t) for _, t in zip(range(2 * self.workers), pending, strict=False)]
-        stream = as_completed(first)  # type: ignore[no-untyped-call]
-        clean = False
-        try:
-            for future in stream:
-                task = running.pop(future)
-                result = future.result()
-                yield task, result
-                for nxt in pending:
-                    stream.add(submit(nxt))  # type: ignore[no-untyped-call]
-                    break
-            clean = True
-        finally:
-            if not clean and running:
-                self._client.cancel(list(running))
+    def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> RunStream[T, R]:
+        return _DaskStream(self._client, self.workers, fn, tasks)
 
     def close(self) -> None:
         client, self._client = self._client, None

@@ -11,7 +11,6 @@ scenario and its seed).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import logging
 import time
@@ -20,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from corridor.experiments.executors import Executor, open_executor
+from corridor.experiments.executors import Executor, RunStream, open_executor
 from corridor.experiments.results import ExperimentResults, load_experiment
 from corridor.experiments.runs import RunOutput, RunTask, execute_run
 from corridor.experiments.seeds import replication_seed
@@ -194,35 +193,59 @@ def run_cases(
     skipped = total - len(tasks)
     notify(RunEvent(skipped, total, skipped, None, None, None, 0.0, None, executor.description))
     done = skipped
-    results = executor.map(execute_run, tasks)
+
+    def store(result: RunOutput) -> None:
+        nonlocal done
+        _store(out, result)
+        done += 1
+        elapsed = time.perf_counter() - start
+        eta = elapsed / (done - skipped) * (total - done)
+        notify(
+            RunEvent(
+                done,
+                total,
+                skipped,
+                result.task.label,
+                result.task.replication,
+                result.wall_s,
+                elapsed,
+                eta,
+                executor.description,
+            )
+        )
+
+    stream = executor.map(execute_run, tasks)
     try:
-        with contextlib.closing(results):
-            for _, result in results:
-                _store(out, result)
-                done += 1
-                elapsed = time.perf_counter() - start
-                ran = done - skipped
-                eta = elapsed / ran * (total - done)
-                notify(
-                    RunEvent(
-                        done,
-                        total,
-                        skipped,
-                        result.task.label,
-                        result.task.replication,
-                        result.wall_s,
-                        elapsed,
-                        eta,
-                        executor.description,
-                    )
-                )
-    except KeyboardInterrupt:
-        # count the files: an interrupt may land between a file's rename and the count
-        kept = total - len(_tasks(cases, replications, seed, out))
-        raise ExperimentInterrupted(kept, total, out) from None
+        for _, result in stream:
+            store(result)
+    except BaseException as exc:
+        _finish_running(stream, store, interrupted=isinstance(exc, KeyboardInterrupt))
+        if isinstance(exc, KeyboardInterrupt):
+            # count the files: an interrupt may land between a file's rename and the count
+            kept = total - len(_tasks(cases, replications, seed, out))
+            raise ExperimentInterrupted(kept, total, out) from None
+        raise
     return BatchReport(
         total, skipped, done - skipped, time.perf_counter() - start, executor.description
     )
+
+
+def _finish_running(
+    stream: RunStream[RunTask, RunOutput],
+    store: Callable[[RunOutput], None],
+    interrupted: bool,
+) -> None:
+    """After an interrupt or a failed run: keep the runs under way, unless interrupted again."""
+    if interrupted:
+        log.warning("stopping: finishing the runs under way (Ctrl-C again to abandon them)")
+    try:
+        for _, result in stream.finish_running():
+            store(result)
+    except KeyboardInterrupt:
+        stream.abandon()
+    except Exception as exc:  # another run failed too: the first error is the one reported
+        log.warning("while stopping: %s", exc)
+        stream.abandon()
 
 
 def _run_entries(spec: ExperimentSpec) -> list[dict[str, Any]]:

@@ -87,6 +87,7 @@ def test_a_batch_killed_with_sigkill_resumes_to_the_same_results(
 
 @pytest.mark.slow
 def test_ctrl_c_stops_the_workers_and_keeps_finished_runs(tmp_path: Path) -> None:
+    # queued runs are cancelled; the runs under way are finished and kept
     out = tmp_path / "out"
     proc = _batch(out, "-j", "2")
     _wait_for_runs(out, 3, proc)
@@ -100,5 +101,6 @@ def test_ctrl_c_stops_the_workers_and_keeps_finished_runs(tmp_path: Path) -> Non
         f"saved); run the same command again to do the other {2 * REPLICATIONS - kept}"
     ) in stderr
     assert "Traceback" not in stderr
+    assert "stopping: finishing the runs under way (Ctrl-C again to abandon them)" in stderr
     _, alive = psutil.wait_procs(workers, timeout=10)
     assert not alive

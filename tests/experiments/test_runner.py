@@ -9,6 +9,7 @@ import pandas as pd
 import pyarrow.dataset as ds
 import pytest
 
+import corridor
 from corridor.experiments import (
     DaskExecutor,
     ExperimentInterrupted,
@@ -38,7 +39,7 @@ def test_every_run_is_stored_with_a_manifest(pair_spec: ExperimentSpec) -> None:
     manifest = json.loads((pair_spec.out / "manifest.json").read_text())
     assert manifest["status"] == "complete"
     assert manifest["root_seed"] == 5
-    assert manifest["versions"]["corridor"] == "0.1.0"
+    assert manifest["versions"]["corridor"] == corridor.__version__
     assert {s["label"] for s in manifest["scenarios"]} == {"mm1", "mm1-faster"}
     assert all(len(s["content_hash"]) == 64 for s in manifest["scenarios"])
     assert all(r["finished"] and r["wall_s"] > 0 for r in manifest["runs"])

@@ -149,3 +149,11 @@ def test_parse_warmup() -> None:
     assert [parse_warmup(t) for t in ("scenario", "mser5", "12.5")] == ["scenario", "mser5", 12.5]
     with pytest.raises(ValueError, match="warm-up 'auto': give 'scenario', 'mser5' or a number"):
         parse_warmup("auto")
+
+
+def test_the_documented_example_experiment_loads() -> None:
+    spec = load_experiment_spec(DATA / "mini-border-sweep.yaml")
+    assert spec.name == "mini-border-lanes"
+    assert len(spec.cases) == 6
+    assert spec.cases[0].label == "mini-baseline[servers=1, teu_per_day=40]"
+    assert spec.runs == 60
