@@ -13,7 +13,12 @@ replaced, at its own (baseline) demand, once per variant of its ``outputs``:
 ``no-stages``     ``outputs: {stages: false}``: no per-stage rows;
 ``trips-only``    ``outputs: {stages: false, resources: false}``: trips and departures only.
 
-Each variant runs in a fresh subprocess (this script in ``--worker`` mode), so that its peak
+``--overload 100,400,1600`` runs instead the overloaded model of
+``tests/test_extreme_load.py`` (a port crane that handles 48 containers a day, fed 200 a day)
+for each horizon in days, with and without detailed outputs: peak memory against the
+containers created and still in the system.
+
+Each run happens in a fresh subprocess (this script in ``--worker`` mode), so that its peak
 resident memory (``ru_maxrss``) is its own. The time is split into loading and checking the
 inputs, the simulation itself, building the tables, the summary and (with ``--save``) writing
 them.
@@ -92,9 +97,40 @@ def worker(scenario_path: str, days: float, variant: str, save: str | None) -> d
     }
 
 
-def run_variant(scenario: str, days: float, variant: str, save: str | None) -> dict[str, Any]:
+def overload_worker(days: float, variant: str) -> dict[str, Any]:
+    """The overloaded model of the extreme-load tests over ``days``."""
+    sys.path.insert(0, str(ROOT))
+    from corridor.compiled import build_model
+    from corridor.engine import Engine
+    from corridor.results import Results
+    from tests.test_extreme_load import jammed_model
+
+    sc, net = jammed_model(200, days, outputs=variant == "full")
+    model = build_model(sc, net)
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t0 = time.perf_counter()
+    rec = Engine(model).run()
+    t1 = time.perf_counter()
+    rss_run = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    trips = Results.from_records(model, rec).trips
+    return {
+        "variant": variant,
+        "days": days,
+        "containers": len(trips),
+        "in_system_at_end": int(trips["delivered_h"].isna().sum()),
+        "simulate_s": round(t1 - t0, 1),
+        "rss_mb_before_run": round(rss_before / 1024),
+        "peak_rss_mb_run": round(rss_run / 1024),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def run_variant(
+    scenario: str, days: float, variant: str, save: str | None, overload: bool = False
+) -> dict[str, Any]:
     command = [sys.executable, __file__, "--worker", variant, "--scenario", scenario]
     command += ["--days", str(days)] + (["--save", save] if save else [])
+    command += ["--overload", "worker"] if overload else []
     proc = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
     for line in proc.stdout.splitlines():
         if line.startswith(RESULT_PREFIX):
@@ -110,11 +146,32 @@ def main() -> int:
     parser.add_argument("--variants", default=",".join(VARIANTS), help="comma-separated")
     parser.add_argument("--save", help="also save each run's tables under this folder")
     parser.add_argument("--json", type=Path, help="write the results here")
+    parser.add_argument("--overload", help="horizons in days of the overloaded model instead")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
-        result = worker(args.scenario, args.days, args.worker, args.save)
+        if args.overload:
+            result = overload_worker(args.days, args.worker)
+        else:
+            result = worker(args.scenario, args.days, args.worker, args.save)
         print(RESULT_PREFIX + json.dumps(result), flush=True)
+        return 0
+    if args.overload:
+        rows = []
+        for days in (float(d) for d in args.overload.split(",")):
+            for variant in ("full", "trips-only"):
+                r = run_variant(args.scenario, days, variant, None, overload=True)
+                rows.append(r)
+                print(
+                    f"overload {days:6g} d {variant:10} {r['containers']:9,} containers, "
+                    f"{r['in_system_at_end']:9,} in the system at the end: simulate "
+                    f"{r['simulate_s']:6.1f} s, peak RSS {r['peak_rss_mb']:6,} MB "
+                    f"(before the run {r['rss_mb_before_run']:,} MB, end of run "
+                    f"{r['peak_rss_mb_run']:,} MB)",
+                    flush=True,
+                )
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=2))
         return 0
     print(
         f"{args.scenario}, {args.days:g} days; python {platform.python_version()}, "

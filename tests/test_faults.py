@@ -31,6 +31,8 @@ import pandas as pd
 import pytest
 
 import corridor.cli
+from corridor.errors import CorridorError
+from corridor.results import Results
 from corridor.run import simulate
 from corridor.scenario import load_scenario
 
@@ -81,6 +83,23 @@ def check_folder(folder: Path, old: Contents, new: Contents) -> dict[str, str]:
         # a file both runs write alike (the closures of the same scenario) is either
         origin[name] = "either" if is_old and is_new else "old" if is_old else "new"
     return origin
+
+
+def check_reader(folder: Path, old: Contents, new: Contents) -> None:
+    """Where results can be read back as one run (``Results.load``), a folder of whole files
+    reads as the old or the new run, or is refused as mixed: never as a blend of the two."""
+    load = getattr(Results, "load", None)
+    if load is None:
+        return
+    try:
+        loaded = load(folder)
+    except CorridorError as exc:
+        refused = str(exc)
+    else:
+        trips = loaded.trips
+        assert same(trips, old["trips.parquet"]) or same(trips, new["trips.parquet"])
+        return
+    assert str(folder) in refused
 
 
 def all_from(origin: dict[str, str], run: str) -> bool:
@@ -201,6 +220,7 @@ def test_writer_killed_at_random_moments_leaves_whole_old_or_new_files(
             assert proc.stdout.readline() == "killed\n"
             origin = check_folder(target, runs["old"], runs["new"])
             mixed += {"old", "new"} <= set(origin.values())
+            check_reader(target, runs["old"], runs["new"])
     finally:
         proc.stdin.close()
         proc.wait(timeout=60)

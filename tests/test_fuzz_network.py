@@ -165,6 +165,19 @@ def test_self_loop_is_named_with_its_feature(folder: Path) -> None:
     )
 
 
+def test_unknown_property_named_like_a_service_type_is_named(folder: Path) -> None:
+    doc = base_network()
+    doc["features"][3]["properties"]["through"] = 1  # read as a union tag before the fix
+    doc["features"][3]["properties"]["processes"][0]["fixed"] = 1
+    assert network_error(folder, doc) == (
+        "net.geojson: 2 problems\n"
+        "  - net.geojson: features[3] (node D).processes[0].fixed: unknown field 'fixed' "
+        "(check the spelling)\n"
+        "  - net.geojson: features[3] (node D).through: unknown field 'through' (fields are: "
+        "country, id, kind, name, notes, processes, source)"
+    )
+
+
 def test_leg_without_geometry_is_named(folder: Path) -> None:
     doc = base_network()
     del doc["features"][6]["geometry"]
