@@ -293,7 +293,7 @@ def test_spread_out_group_does_not_hold_servers_for_its_late_members() -> None:
 def test_stage_costs_add_up_to_the_trip_cost() -> None:
     net = branching_network()
     costly = network(
-        [n for n in net.nodes.values()],
+        list(net.nodes.values()),
         [
             dataclasses.replace(lg, cost_usd_per_teu=100.0 + i)
             for i, lg in enumerate(net.legs.values())
