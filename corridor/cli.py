@@ -11,6 +11,7 @@ import importlib
 import json
 import logging
 import math
+import os
 import signal
 import sys
 import textwrap
@@ -290,6 +291,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(f"interrupted: {args.interrupted}", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # the reader went away (corridor ... | head): stop quietly, as command-line tools do
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     finally:
         signal.signal(signal.SIGTERM, previous)
 

@@ -8,8 +8,10 @@ How time passes (see DESIGN.md, "The model"):
   A capacity-limited process is an event: at the moment its containers reach it (one event
   per distinct arrival time in the group for ``per: container``; the moment the last one is
   there for ``per: vehicle``) they are assigned to the servers first come, first served, from
-  a heap of the times each server becomes free. The group moves on to the next process once
-  all of its containers have been assigned, so it stays one group (one train) throughout.
+  a heap of the times each server becomes free. Pure delays and per-vehicle processes keep a
+  group together (a train waits for all its containers); a per-container capacity-limited
+  process (a crane) breaks the load up: the containers it has served go on as a group of
+  their own at once, so no container waits for the rest of its vehicle after being handled.
 * A container then waits for its next leg. *Continuous* legs send it at once (one truck per
   container; with a fleet, the first truck back). *Through* legs send the group on with the
   vehicle it came on, once all of its containers are ready (a train passing a junction or a
@@ -273,11 +275,13 @@ class Engine:
         times: list[float],
         pidx: int,
         pending: list[int] | None = None,
+        first: int = 0,
     ) -> None:
         """Take a group through node ``node_idx``'s processes from process ``pidx`` on.
 
-        ``pending`` lists the group members (by position) still to be served at process
-        ``pidx`` when the group comes back to it at a later event.
+        ``pending[first:]`` lists the group members (by position) still to be served at
+        process ``pidx`` when the group comes back to it at a later event, in order of the
+        time they reach it.
         """
         node = self.m.nodes[node_idx]
         procs = node.processes
@@ -285,6 +289,7 @@ class Engine:
         now = self.env.now
         while pidx < len(procs):
             p = procs[pidx]
+            fresh = pending is None
             if pending is not None:
                 sel, pending = pending, None
             else:
@@ -312,15 +317,31 @@ class Engine:
                     return
                 self._serve(node, p, cids, times, sel)
             else:
-                # containers join the queue at the moment each one arrives (exact FCFS)
-                due = [k for k in sel if times[k] <= now]
-                later = [k for k in sel if times[k] > now]
-                if due:
-                    self._serve(node, p, cids, times, due)
-                if later:
-                    t_next = min(times[k] for k in later)
-                    self._at(t_next, self.visit, node_idx, cids, times, pidx, later)
+                # Containers join the queue at the moment each one arrives (exact FCFS):
+                # serve those here by now and come back when the next one arrives. Served
+                # one by one, the containers no longer travel as one load: those served go
+                # on at once as a group of their own, and so do those this process skips.
+                if fresh:
+                    sel.sort(key=times.__getitem__)
+                    if len(sel) < len(cids):
+                        chosen = set(sel)
+                        skip = [k for k in range(len(cids)) if k not in chosen]
+                        self.visit(
+                            node_idx, [cids[k] for k in skip], [times[k] for k in skip], pidx + 1
+                        )
+                i = first
+                while i < len(sel) and times[sel[i]] <= now:
+                    i += 1
+                if i < len(sel):
+                    self._at(times[sel[i]], self.visit, node_idx, cids, times, pidx, sel, i)
+                if i == first:
                     return
+                due = sel[first:i]
+                self._serve(node, p, cids, times, due)
+                if len(due) < len(cids):
+                    self.visit(node_idx, [cids[k] for k in due], [times[k] for k in due], pidx + 1)
+                    return
+            first = 0
             pidx += 1
         self._onward(cids, times)
 
@@ -461,8 +482,14 @@ class Engine:
             return 0.0
         return min(b - a, node_closed.closed_between(a, b) + leg_closed.closed_between(a, b))
 
-    def _season(self, leg: LegRT, t: float) -> tuple[float, float, float, float]:
-        """(speed factor, capacity factor, headway factor, extra delay h) on ``leg`` at ``t``."""
+    def _season(
+        self, leg: LegRT, t: float, draw_delay: bool = False
+    ) -> tuple[float, float, float, float]:
+        """(speed factor, capacity factor, headway factor, extra delay h) on ``leg`` at ``t``.
+
+        The extra delay is drawn (from the season's own stream) only when ``draw_delay`` is
+        set, i.e. once per vehicle departure; otherwise it is 0.
+        """
         speed = cap = headway = 1.0
         extra = 0.0
         for s in self.m.seasons[leg.index]:
@@ -470,7 +497,7 @@ class Engine:
                 speed *= s.speed_factor
                 cap *= s.capacity_factor
                 headway *= s.headway_factor
-                if s.extra_delay is not None:
+                if draw_delay and s.extra_delay is not None:
                     extra += self.season_draws[leg.index][s.name].next()
         return speed, cap, headway, extra
 
@@ -488,7 +515,7 @@ class Engine:
             d = self.delay_draws[leg.index]
             base += leg.delay.params[0] if d is None else d.next()
         if self.m.seasons[leg.index]:
-            speed, _, _, extra = self._season(leg, t)
+            speed, _, _, extra = self._season(leg, t, draw_delay=True)
             base = base / speed + extra
         return base
 
@@ -606,17 +633,14 @@ class Engine:
                 if dep >= self.horizon:
                     return
                 yield env.timeout(dep - env.now)
-            vehicle = -1
-            if home is not None:
-                if home[0][0] > env.now:  # no vehicle back yet: this departure is missed
-                    slot = self._next_slot(leg, slot)
-                    continue
-                vehicle = heapq.heappop(home)[1]
-            queue.advance(env.now)
-            capacity = self._capacity(leg, env.now)
-            self._depart(leg, vehicle, queue.board(capacity), capacity)
+            if home is None or home[0][0] <= env.now:
+                vehicle = -1 if home is None else heapq.heappop(home)[1]
+                queue.advance(env.now)
+                capacity = self._capacity(leg, env.now)
+                self._depart(leg, vehicle, queue.board(capacity), capacity)
+            # else no vehicle is back yet: this departure is missed
             slot = self._next_slot(leg, slot)
-            while slot <= env.now:
+            while slot <= env.now:  # slots that passed during a closure are gone
                 slot = self._next_slot(leg, slot)
 
     def _sleep(self, leg: LegRT, until: float) -> simpy.Event:

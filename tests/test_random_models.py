@@ -270,12 +270,6 @@ def test_same_seed_gives_identical_tables_here_and_in_a_spawned_process() -> Non
 # each test passes once its bug is fixed (then drop its xfail).
 
 
-@pytest.mark.xfail(
-    reason="engine: a scheduled leg with a fleet, after waiting out a closure, finds no "
-    "vehicle home and waits for a slot already past: simpy 'Negative delay' (reported)",
-    raises=ValueError,
-    strict=True,
-)
 def test_scheduled_fleet_leg_skips_slots_missed_during_a_closure() -> None:
     net = builders.network(
         [builders.node("A"), builders.node("B")],
@@ -308,12 +302,6 @@ def test_scheduled_fleet_leg_skips_slots_missed_during_a_closure() -> None:
     assert np.all(np.diff(out) >= 4.0)  # one ship: a round trip between departures
 
 
-@pytest.mark.xfail(
-    reason="engine: a container served early at a per-container process is held until the "
-    "last of its group reaches that process, unrecorded, and its later stages keep its "
-    "early times: a hole in its stages, a wrong transit time, FIFO broken (reported)",
-    strict=True,
-)
 def test_container_served_early_leaves_when_ready_not_with_its_group() -> None:
     # a train of two containers: at N one dwells 1 h, the other 50 h, then a one-lane gate
     net = builders.network(
