@@ -24,7 +24,7 @@ from corridor.experiments.analysis import (
     summary_statistics,
 )
 from corridor.experiments.seeds import replication_seed
-from corridor.experiments.spec import Warmup
+from corridor.experiments.spec import ExperimentError, Warmup
 from corridor.experiments.store import read_manifest, read_run, run_path
 from corridor.experiments.warmup import WarmupCut, detect_warmup, transit_series
 
@@ -150,6 +150,8 @@ def load_experiment(
     ------
     CorridorError
         If the folder holds no experiment.
+    ExperimentError
+        If a fixed warm-up is as long as a scenario's runs.
     """
     out = Path(directory)
     manifest = read_manifest(out)
@@ -234,8 +236,11 @@ def _warmup_cut(
         return detect_warmup(transit_series(tables, horizon_h), own)
     days = float(warmup)
     if days * 24.0 >= horizon_h:
-        raise ValueError(
+        raise ExperimentError.single(
+            None,
+            "warmup",
             f"a warm-up of {days:g} days leaves nothing of the {horizon_h / 24:g}-day runs of "
-            f"{case['label']!r}"
+            f"{case['label']!r}",
+            "give fewer days",
         )
     return WarmupCut("fixed", days)

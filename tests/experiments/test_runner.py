@@ -12,6 +12,7 @@ import pytest
 import corridor
 from corridor.experiments import (
     DaskExecutor,
+    ExperimentError,
     ExperimentInterrupted,
     ExperimentSpec,
     LocalProcesses,
@@ -161,3 +162,13 @@ def test_a_dask_local_cluster_gives_identical_tables(tmp_path: Path) -> None:
         assert cluster.workers == 2
         run_experiment(spec.with_options(out=tmp_path / "dask"), executor=cluster, load=False)
     pd.testing.assert_frame_equal(_trips(tmp_path / "serial"), _trips(tmp_path / "dask"))
+
+
+def test_a_warmup_longer_than_the_runs_is_an_error(pair_spec: ExperimentSpec) -> None:
+    run_experiment(pair_spec.with_options(replications=1), executor=Serial(), load=False)
+    with pytest.raises(ExperimentError) as err:
+        load_experiment(pair_spec.out, warmup=150.0)
+    assert str(err.value) == (
+        "warmup: a warm-up of 150 days leaves nothing of the 150-day runs of 'mm1' "
+        "(give fewer days)"
+    )
