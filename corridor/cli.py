@@ -28,7 +28,7 @@ __all__ = ["main"]
 EXIT_USAGE = 2
 
 # modules with a ``register(subparsers)`` function that adds their commands
-_COMMAND_MODULES: tuple[str, ...] = ("corridor.cli_report",)
+_COMMAND_MODULES: tuple[str, ...] = ("corridor.cli_experiments", "corridor.cli_report")
 
 _RUN_EXAMPLES = """\
 examples:
