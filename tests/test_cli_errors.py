@@ -94,11 +94,6 @@ def test_asking_for_no_routes_is_one_message(capsys: pytest.CaptureFixture[str],
 
 
 def test_bad_experiment_is_one_message(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    with pytest.raises(SystemExit) as help_exit:
-        main(["batch", "--help"])
-    capsys.readouterr()
-    if help_exit.value.code != 0:
-        pytest.skip("corridor batch is not a command yet")
     bad = tmp_path / "bad.yaml"
     text = (EXPERIMENTS / "pair.yaml").read_text().replace("replications: 3", "replications: -3")
     bad.write_text(text.replace("chain-mm1", str(EXPERIMENTS / "chain-mm1")))

@@ -265,9 +265,9 @@ def test_same_seed_gives_identical_tables_here_and_in_a_spawned_process() -> Non
 
 
 # ----------------------------------------------------------------------------- found by the search
-# Counterexamples the random search found (bench: a longer run of model_specs), cut down to
-# the smallest model that shows them. They are engine bugs, reported to the engine's owner;
-# each test passes once its bug is fixed (then drop its xfail).
+# Counterexamples a longer random search found (model_specs with other seeds), cut down to
+# the smallest model that shows them: two engine bugs, fixed in the engine since. Kept so
+# that they stay fixed.
 
 
 def test_scheduled_fleet_leg_skips_slots_missed_during_a_closure() -> None:
