@@ -205,11 +205,17 @@ class Results:
         for lg in model.legs:
             place_cost[lg.place] = lg.cost_usd_per_teu
             charged_kind[lg.place] = TRAVEL
+        # and what its travel emits: the leg's own factor x length x TEU (NaN: no factor)
+        place_co2 = np.zeros(len(places))
+        for lg in model.legs:
+            factor = lg.co2e_kg_per_teu_km
+            place_co2[lg.place] = np.nan if factor is None else factor * lg.length_km
         if len(s_cid):
             charged = charged_kind[s_place] == s_kind
             stage_cost = np.where(charged, place_cost[s_place] * teu[s_cid], 0.0)
+            stage_co2 = np.where(s_kind == TRAVEL, place_co2[s_place] * teu[s_cid], 0.0)
         else:
-            stage_cost = np.zeros(0)
+            stage_cost = stage_co2 = np.zeros(0)
         stages = pd.DataFrame(
             {
                 "container": s_cid.astype(np.int64),
@@ -225,6 +231,7 @@ class Results:
                 "duration_h": s_end - s_start,
                 "km": km_table[s_route, s_place] if len(s_cid) else np.zeros(0),
                 "cost_usd": stage_cost,
+                "co2e_kg": stage_co2,
                 "start_at": _timestamps(start, s_start),
                 "end_at": _timestamps(start, s_end),
             }

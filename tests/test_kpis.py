@@ -350,3 +350,28 @@ def test_time_distance_points_of_one_container_by_hand(run: Results) -> None:
     assert first["depart_h"].tolist() == [2.0, 17.0, 25.0, 27.0]
     assert first["arrive_usd_per_teu"].tolist() == [0.0, 120.0, 120.0, 200.0]
     assert first["depart_usd_per_teu"].tolist() == [20.0, 120.0, 120.0, 200.0]
+
+
+def test_route_co2e_agrees_with_the_trips_when_legs_have_their_own_factors() -> None:
+    from corridor.run import simulate
+    from tests.builders import flow, leg, network, node, scenario
+
+    net = network(
+        [node("A"), node("B"), node("C")],
+        [
+            leg("AB", "A", "B", 1000, 25, mode="sea", co2e_kg_per_teu_km=0.05),
+            leg("BC", "B", "C", 500, 40),  # no factor: the default table's rail/diesel
+        ],
+    )
+    sc = scenario(
+        [flow("f", "A", "C", 10, ["r"], share_40ft=0.5)], {"r": ["AB", "BC"]}, horizon_days=10
+    )
+    res = simulate(sc, network=net)
+    per_route = kpis.co2e_per_teu(res.trips, res.stages).set_index("route")
+    rail = (
+        kpis.emission_factors()
+        .set_index(["mode", "fuel"])
+        .loc[("rail", "diesel"), "kg_co2e_per_teu_km"]
+    )
+    assert per_route.loc["r", "co2e_kg_per_teu"] == pytest.approx(1000 * 0.05 + 500 * rail)
+    assert per_route.loc["r", "co2e_kg_per_teu_sea"] == pytest.approx(50.0)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.kpis.routes import route_legs
-from corridor.kpis.selection import measured_trips
+from corridor.kpis.selection import _text, measured_trips
 
 __all__ = ["DEFAULT_FUEL_BY_MODE", "co2e_by_leg", "co2e_per_teu", "emission_factors"]
 
@@ -173,7 +173,9 @@ def co2e_per_teu(
     trips, stages
         The run's tables.
     factors, fuel_by_mode, leg_fuel
-        As for :func:`co2e_by_leg`.
+        As for :func:`co2e_by_leg`. When none is given, legs whose travel stages carry a
+        ``co2e_kg`` (the leg's own factor from the network or scenario) use it, so this table
+        agrees with ``trips.co2e_kg``; the others use :func:`emission_factors`.
     include_warmup
         Count containers created during the warm-up too.
 
@@ -185,6 +187,27 @@ def co2e_per_teu(
         them).
     """
     legs = co2e_by_leg(stages, factors, fuel_by_mode, leg_fuel)
+    if factors is None and fuel_by_mode is None and leg_fuel is None and "co2e_kg" in stages:
+        # the run's own factors (the network's or scenario's per leg) where a leg has one,
+        # so this table agrees with trips.co2e_kg; this module's table elsewhere
+        travel = stages[(_text(stages["kind"]) == "travel")]
+        teu = travel["container"].map(trips.set_index("container")["teu"]).astype(float)
+        per_teu = (
+            (travel["co2e_kg"] / teu)
+            .groupby([_text(travel["route"]), _text(travel["element"])])
+            .mean()
+        )
+        own = pd.Series(
+            [
+                per_teu.get((r, lg), np.nan)
+                for r, lg in zip(legs["route"], legs["leg"], strict=True)
+            ],
+            index=legs.index,
+        )
+        legs = legs.assign(
+            co2e_kg_per_teu=own.fillna(legs["co2e_kg_per_teu"]),
+            kg_co2e_per_teu_km=(own / legs["length_km"]).fillna(legs["kg_co2e_per_teu_km"]),
+        )
     per_route = legs.groupby("route", sort=True).agg(
         km=("length_km", "sum"), co2e_kg_per_teu=("co2e_kg_per_teu", "sum")
     )
