@@ -22,6 +22,7 @@ import pandas as pd
 
 from corridor import __version__
 from corridor.errors import CorridorError
+from corridor.results import check_output_folder
 
 __all__ = ["main"]
 
@@ -95,6 +96,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from corridor.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
+    if args.out is not None:
+        check_output_folder(args.out)  # before a long run, not after it
     args.interrupted = "the run stopped before it finished; nothing was written"
     results = simulate(scenario, seed=args.seed)
     s = results.summary()
@@ -176,6 +179,17 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def _seed(text: str) -> int:
+    """A seed from the command line: a whole number from 0 to 2**63 - 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"{value} is out of range: seeds go from 0 to 2**63 - 1")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="corridor",
@@ -206,7 +220,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=fmt,
     )
     p.add_argument("scenario", type=Path, help="scenario YAML file")
-    p.add_argument("--seed", type=int, default=None, help="override the scenario's seed")
+    p.add_argument("--seed", type=_seed, default=None, help="override the scenario's seed")
     p.add_argument(
         "--out",
         type=Path,

@@ -40,6 +40,9 @@ __all__ = [
 ]
 
 AT_ORIGIN, AT_TRANSIT, AT_DESTINATION = 1, 2, 4
+# more departures than this on one leg is a units mistake, not a timetable (one a minute for
+# two years is about 1 million)
+MAX_DEPARTURES_PER_LEG = 1_000_000
 _AT_BITS = {"origin": AT_ORIGIN, "transit": AT_TRANSIT, "destination": AT_DESTINATION}
 _SERVICE = TypeAdapter(ServiceSpec)
 
@@ -542,6 +545,22 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
                 ("legs", leg.id, "service", "capacity_teu"),
                 f"capacity {cap} TEU cannot carry a 40' container (2 TEU)",
                 "raise capacity_teu or set share_40ft: 0",
+            )
+
+    # --- timetables that would make a run endless (a headway meant in days, written in h?)
+    for li, leg in enumerate(legs.values()):
+        headway = getattr(leg.service, "headway_h", None)
+        if headway is None:
+            continue
+        factor = min([1.0] + [x.headway_factor for x in season_lists[li]])
+        departures = scenario.horizon_h / (headway * factor)
+        if departures > MAX_DEPARTURES_PER_LEG:
+            problems.add(
+                ("legs", leg.id, "service", "headway_h"),
+                f"a departure every {headway * factor:g} h means {departures:,.0f} departures "
+                f"in {scenario.horizon_days:g} days (more than {MAX_DEPARTURES_PER_LEG:,})",
+                "headway_h is in hours; check the network's or this scenario's value and any "
+                "season's headway_factor",
             )
 
     if problems.items:

@@ -30,7 +30,7 @@ from corridor.compiled import Model
 from corridor.errors import OutputError
 from corridor.records import DWELL, SERVICE, STAGE_KINDS, TRAVEL, Recorder, as_numpy
 
-__all__ = ["SUMMARY_COLUMNS", "TABLES", "Results", "summarize"]
+__all__ = ["SUMMARY_COLUMNS", "TABLES", "Results", "check_output_folder", "summarize"]
 
 TABLES = ("trips", "stages", "departures", "resources", "closures", "routes")
 ROUTE_COLUMNS = [
@@ -373,14 +373,7 @@ class Results:
         OutputError
             When ``directory`` is a file or cannot be written.
         """
-        out = Path(directory)
-        if out.exists() and not out.is_dir():
-            raise OutputError.single(
-                out,
-                "",
-                "exists and is not a folder",
-                "give --out a folder to write the tables into",
-            )
+        out = check_output_folder(directory)
         try:
             out.mkdir(parents=True, exist_ok=True)
             files: dict[str, str] = {}
@@ -460,6 +453,39 @@ class Results:
             **tables,
             meta={k: v for k, v in meta.items() if k not in known},
         )
+
+
+def check_output_folder(directory: str | Path) -> Path:
+    """Check that results can be saved to ``directory`` (before spending time on a run).
+
+    Raises
+    ------
+    OutputError
+        When it is a file, or neither it nor its nearest existing parent can be written.
+    """
+    out = Path(directory)
+    if out.exists() and not out.is_dir():
+        raise OutputError.single(
+            out, "", "exists and is not a folder", "give --out a folder to write the tables into"
+        )
+    probe = out
+    while not probe.exists() and probe != probe.parent:
+        probe = probe.parent
+    if not probe.is_dir():
+        raise OutputError.single(
+            out,
+            "",
+            f"cannot write results: {probe} is a file, not a folder",
+            "choose a folder path for --out",
+        )
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise OutputError.single(
+            out,
+            "",
+            f"cannot write results: {probe} is not writable",
+            "choose a folder you can write to",
+        )
+    return out
 
 
 def _sha256(path: Path) -> str:

@@ -190,7 +190,9 @@ def test_out_below_a_file_is_one_message(
     (tmp_path / "file").write_text("")
     target = tmp_path / "file" / "results"
     code, _, err = run_cli(capsys, "run", MINI, "--out", target, "--format", "csv")
-    assert_one_error(code, err, f"{target}: cannot write results: Not a directory")
+    assert_one_error(
+        code, err, f"{target}: cannot write results: {tmp_path / 'file'} is a file, not a folder"
+    )
 
 
 # ----------------------------------------------------------------------------- the real command
@@ -213,3 +215,62 @@ def test_console_command_prints_one_message_and_no_traceback(
     assert proc.stderr.startswith(expected.format(tmp=tmp_path)), proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stderr.count("\n") == 1
+
+
+def test_negative_seed_is_a_usage_error_without_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from corridor.cli import main
+
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "docs/examples/mini-scenario.yaml", "--seed", "-1"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --seed: -1 is out of range: seeds go from 0 to 2**63 - 1" in err
+    assert "Traceback" not in err
+
+
+def test_out_that_is_a_file_fails_before_the_run(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    from corridor.cli import main
+
+    taken = tmp_path / "taken"
+    taken.write_text("")
+    code = main(["run", "docs/examples/mini-scenario.yaml", "--out", str(taken)])
+    err = capsys.readouterr()
+    assert code == 2
+    assert err.err == (
+        f"error: {taken}: exists and is not a folder "
+        "(give --out a folder to write the tables into)\n"
+    )
+    assert err.out == ""  # nothing was simulated or printed
+
+
+def test_a_timetable_of_millions_of_departures_is_refused() -> None:
+    from corridor.errors import ScenarioError
+    from corridor.run import simulate
+    from tests.builders import flow, leg, network, node, scenario
+
+    net = network(
+        [node("A"), node("B")],
+        [
+            leg(
+                "AB",
+                "A",
+                "B",
+                100,
+                50,
+                service={"type": "scheduled", "headway_h": 1e-6, "capacity_teu": 10},
+            )
+        ],
+    )
+    with pytest.raises(ScenarioError) as exc:
+        simulate(
+            scenario([flow("f", "A", "B", 1, ["r"])], {"r": ["AB"]}, horizon_days=30), network=net
+        )
+    assert (
+        "legs.AB.service.headway_h: a departure every 1e-06 h means 720,000,000 departures"
+        in str(exc.value)
+    )
+    assert "headway_h is in hours" in str(exc.value)
