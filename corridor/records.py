@@ -60,6 +60,11 @@ class Recorder:
         self.j_teu = array("d")
         self.j_servers = array("i")
 
+    def release_stages(self) -> None:
+        """Free the stage buffers (once they have been turned into a table)."""
+        for name in ("s_cid", "s_place", "s_kind", "s_start", "s_end"):
+            setattr(self, name, array(getattr(self, name).typecode))
+
     def container(self, flow: int, route: int, teu: int, created: float) -> int:
         """Register a new container and return its id."""
         cid = len(self.c_flow)

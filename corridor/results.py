@@ -77,6 +77,11 @@ def _timestamps(start: pd.Timestamp, hours: np.ndarray) -> pd.DatetimeIndex:
     return out
 
 
+def _view(buf: Any, dtype: type) -> np.ndarray:
+    """A numpy view (no copy) of an ``array.array`` buffer; empty when the buffer is."""
+    return np.frombuffer(buf, dtype=dtype) if len(buf) else np.empty(0, dtype=dtype)
+
+
 def _nan_after(values: np.ndarray, horizon: float) -> np.ndarray:
     out = values.astype(float, copy=True)
     out[out > horizon] = np.nan
@@ -166,14 +171,20 @@ class Results:
 
         # --- stages
         places = model.places
-        s_place = as_numpy(rec.s_place, np.int32)
-        s_cid = as_numpy(rec.s_cid, np.int32)
-        s_start = as_numpy(rec.s_start, np.float64)
-        s_end = as_numpy(rec.s_end, np.float64)
-        keep = s_start < horizon
-        s_place, s_cid, s_start, s_end = s_place[keep], s_cid[keep], s_start[keep], s_end[keep]
-        s_kind = as_numpy(rec.s_kind, np.int8)[keep]
-        s_end = _nan_after(s_end, horizon)
+        # One copy of each column, in the final order: views on the buffers, one index (rows
+        # that started before the horizon, by container then start), then the buffers go.
+        raw_start = _view(rec.s_start, np.float64)
+        raw_cid = _view(rec.s_cid, np.int32)
+        kept = np.flatnonzero(raw_start < horizon)
+        final = kept[np.lexsort((raw_start[kept], raw_cid[kept]))] if len(kept) else kept
+        del kept
+        s_start = raw_start[final]
+        s_cid = raw_cid[final]
+        s_place = _view(rec.s_place, np.int32)[final]
+        s_kind = _view(rec.s_kind, np.int8)[final]
+        s_end = _nan_after(_view(rec.s_end, np.float64)[final], horizon)
+        del final, raw_start, raw_cid
+        rec.release_stages()
         # km travelled at the end of each stage: table (route, place) -> km
         km_table = np.full((max(1, len(routes)), max(1, len(places))), np.nan)
         for r in model.routes:
@@ -183,7 +194,6 @@ class Results:
             for pos, li in enumerate(r.legs):
                 km_table[r.index, model.legs[li].place] = r.cum_km[pos + 1]
         s_route = c_route[s_cid] if len(s_cid) else s_cid
-        order = np.lexsort((s_start, s_cid)) if len(s_cid) else np.zeros(0, dtype=np.int64)
         elem_type = np.array([0 if p.element_type == "node" else 1 for p in places], dtype=np.int8)
         elem_names = list(dict.fromkeys(p.element for p in places))
         elem_code = np.array([elem_names.index(p.element) for p in places], dtype=np.int32)
@@ -191,9 +201,6 @@ class Results:
         proc_code = np.array([proc_names.index(p.process) for p in places], dtype=np.int32)
         act_names = list(dict.fromkeys(p.activity for p in places))
         act_code = np.array([act_names.index(p.activity) for p in places], dtype=np.int32)
-        s_place, s_cid, s_start, s_end, s_kind, s_route = (
-            a[order] for a in (s_place, s_cid, s_start, s_end, s_kind, s_route)
-        )
         # what each stage costs: a leg's tariff on its travel stage, a node charge on the
         # process's service or dwell stage (per TEU)
         place_cost = np.zeros(len(places))
