@@ -241,7 +241,8 @@ class Results:
                 "co2e_kg": stage_co2,
                 "start_at": _timestamps(start, s_start),
                 "end_at": _timestamps(start, s_end),
-            }
+            },
+            copy=False,  # the columns are fresh arrays: take them as they are
         )
 
         # --- departures
