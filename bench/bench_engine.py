@@ -638,13 +638,22 @@ def summarise(
                 r["peak_rss_mb"] <= TARGET_RSS_MB,
             )
         )
-    ratios = [r["ratio_total"] for r in rows if not math.isnan(r["ratio_total"])]
-    if ratios:
+    if at and not math.isnan(at[0]["ratio_total"]):
         targets.append(
             (
-                f">= {TARGET_SPEEDUP:g}x faster than naive (total, every level run)",
-                f"min {min(ratios):.1f}x",
-                min(ratios) >= TARGET_SPEEDUP,
+                f"{TARGET_LEVEL} TEU/day: >= {TARGET_SPEEDUP:g}x faster than naive (total)",
+                f"{at[0]['ratio_total']:.1f}x",
+                at[0]["ratio_total"] >= TARGET_SPEEDUP,
+            )
+        )
+    compared = [r for r in rows if not math.isnan(r["ratio_total"])]
+    if compared:
+        worst = min(compared, key=lambda r: r["ratio_total"])
+        targets.append(
+            (
+                f">= {TARGET_SPEEDUP:g}x faster than naive at every level compared (total)",
+                f"min {worst['ratio_total']:.1f}x at {worst['level']:g} TEU/day",
+                worst["ratio_total"] >= TARGET_SPEEDUP,
             )
         )
     for name, value in (("engine", exponent_engine), ("total", exponent_total)):
