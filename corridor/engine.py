@@ -26,12 +26,13 @@ The engine sees only the frozen :class:`corridor.compiled.Model`; records go to 
 
 from __future__ import annotations
 
+import gc
 import heapq
 import math
 from collections import deque
 from collections.abc import Callable, Generator
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 import simpy
 
@@ -131,6 +132,12 @@ class Engine:
         )
         self.horizon = model.horizon_h
         seed = model.seed
+        # closures, or None where an element never closes (tested per container)
+        self.node_closed: list[OpenTimes | None] = [c if c else None for c in model.node_closures]
+        self.leg_closes = [
+            bool(model.node_closures[leg.from_node] or model.leg_closures[leg.index])
+            for leg in model.legs
+        ]
         self.pos: list[int] = []  # legs completed by each container
         self.route_nlegs = [len(r.legs) for r in model.routes]
         # node processes
@@ -194,10 +201,29 @@ class Engine:
         """Call ``fn(*args)`` at simulation time ``t`` (not before now)."""
         if t >= self.horizon:
             return
-        ev = self.env.timeout(max(0.0, t - self.env.now))
-        ev.callbacks.append(lambda _ev: fn(*args))
+        env = self.env
+        delay = t - env.now
+        ev = simpy.Timeout(env, delay if delay > 0.0 else 0.0, args)
+        ev.callbacks.append(partial(_call, fn))
 
     def run(self) -> Recorder:
+        """Run to the horizon and return the records.
+
+        Python's cyclic garbage collector is paused for the run. The engine's objects are
+        freed by reference counting alone (it leaves no cycles behind; a test checks this), and
+        each collection would walk every live object, so with the collector on a long run
+        spends a growing share of its time in it (19 % of the benchmark year at 1,000 TEU a
+        day, 27 % at 3,000; see docs/performance.md).
+        """
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return self._run()
+        finally:
+            if was_enabled:
+                gc.enable()
+
+    def _run(self) -> Recorder:
         env = self.env
         for flow in self.m.flows:
             env.process(self._flow(flow))
@@ -347,35 +373,45 @@ class Engine:
 
     def _draw(self, node: NodeRT, p: ProcessRT, n: int) -> list[float]:
         d = self.draws[node.index][p.index]
-        return [p.sampler.params[0]] * n if d is None else d.take(n)
+        if d is None:
+            return [p.sampler.params[0]] * n
+        return [d.next()] if n == 1 else d.take(n)
 
     def _delay(
         self, node: NodeRT, p: ProcessRT, cids: list[int], times: list[float], sel: list[int]
     ) -> None:
         rec = self.rec
-        closed = self.m.node_closures[node.index]
+        closed = self.node_closed[node.index]
         kind = DWELL if p.activity == "yard" else SERVICE
+        stage = rec.stage
+        place = p.place
         if p.per_vehicle:
             start = max(times[k] for k in sel)
-            begin = closed.open_at(start) if closed else start
+            begin = closed.open_at(start) if closed is not None else start
             end = begin + self._draw(node, p, 1)[0]
             for k in sel:
                 c = cids[k]
                 if times[k] < start:
-                    rec.stage(c, p.place, QUEUE, times[k], start)
+                    stage(c, place, QUEUE, times[k], start)
                 if begin > start:
-                    rec.stage(c, p.place, CLOSURE, start, begin)
-                rec.stage(c, p.place, kind, begin, end)
+                    stage(c, place, CLOSURE, start, begin)
+                stage(c, place, kind, begin, end)
                 times[k] = end
+        elif closed is None:
+            durations = self._draw(node, p, len(sel))
+            for k, dur in zip(sel, durations, strict=True):
+                start = times[k]
+                times[k] = end = start + dur
+                stage(cids[k], place, kind, start, end)
         else:
             durations = self._draw(node, p, len(sel))
             for k, dur in zip(sel, durations, strict=True):
                 c = cids[k]
                 start = times[k]
-                begin = closed.open_at(start) if closed else start
+                begin = closed.open_at(start)
                 if begin > start:
-                    rec.stage(c, p.place, CLOSURE, start, begin)
-                rec.stage(c, p.place, kind, begin, begin + dur)
+                    stage(c, place, CLOSURE, start, begin)
+                stage(c, place, kind, begin, begin + dur)
                 times[k] = begin + dur
         if p.cost_usd_per_teu:
             self._charge(p, cids, sel)
@@ -386,13 +422,15 @@ class Engine:
         rec = self.rec
         heap = self.servers[node.index][p.index]
         assert heap is not None
-        closed = self.m.node_closures[node.index]
+        closed = self.node_closed[node.index]
         teu = rec.c_teu
+        stage = rec.stage
+        place = p.place
         if p.per_vehicle:
             arrive = max(times[k] for k in sel)
             free = heapq.heappop(heap)
             start = max(arrive, free)
-            begin = closed.open_at(start) if closed else start
+            begin = closed.open_at(start) if closed is not None else start
             end = begin + self._draw(node, p, 1)[0]
             heapq.heappush(heap, end)
             load = 0.0
@@ -400,29 +438,32 @@ class Engine:
                 c = cids[k]
                 load += teu[c]
                 if start > times[k]:
-                    rec.stage(c, p.place, QUEUE, times[k], start)
+                    stage(c, place, QUEUE, times[k], start)
                 if begin > start:
-                    rec.stage(c, p.place, CLOSURE, start, begin)
-                rec.stage(c, p.place, SERVICE, begin, end)
+                    stage(c, place, CLOSURE, start, begin)
+                stage(c, place, SERVICE, begin, end)
                 times[k] = end
-            rec.job(p.place, arrive, begin, end, len(sel), load, len(heap))
+            rec.job(place, arrive, begin, end, len(sel), load, len(heap))
         else:
-            order = sorted(sel, key=times.__getitem__)
+            order = sorted(sel, key=times.__getitem__) if len(sel) > 1 else sel
             durations = self._draw(node, p, len(order))
+            job = rec.job
+            servers = len(heap)
+            pop, push = heapq.heappop, heapq.heappush
             for k, dur in zip(order, durations, strict=True):
                 c = cids[k]
                 arrive = times[k]
-                free = heapq.heappop(heap)
+                free = pop(heap)
                 start = arrive if arrive > free else free
-                begin = closed.open_at(start) if closed else start
+                begin = closed.open_at(start) if closed is not None else start
                 end = begin + dur
-                heapq.heappush(heap, end)
+                push(heap, end)
                 if start > arrive:
-                    rec.stage(c, p.place, QUEUE, arrive, start)
+                    stage(c, place, QUEUE, arrive, start)
                 if begin > start:
-                    rec.stage(c, p.place, CLOSURE, start, begin)
-                rec.stage(c, p.place, SERVICE, begin, end)
-                rec.job(p.place, arrive, begin, end, 1, teu[c], len(heap))
+                    stage(c, place, CLOSURE, start, begin)
+                stage(c, place, SERVICE, begin, end)
+                job(place, arrive, begin, end, 1, teu[c], servers)
                 times[k] = end
         if p.cost_usd_per_teu:
             self._charge(p, cids, sel)
@@ -465,10 +506,10 @@ class Engine:
     # ------------------------------------------------------------------ legs
     def _open(self, leg: LegRT, t: float) -> float:
         """The first moment at or after ``t`` when ``leg`` and its origin node are open."""
+        if not self.leg_closes[leg.index]:
+            return t
         node_closed: OpenTimes = self.m.node_closures[leg.from_node]
         leg_closed: OpenTimes = self.m.leg_closures[leg.index]
-        if not node_closed and not leg_closed:
-            return t
         while True:
             t1 = leg_closed.open_at(node_closed.open_at(t))
             if t1 == t:
@@ -476,10 +517,10 @@ class Engine:
             t = t1
 
     def _closed_hours(self, leg: LegRT, a: float, b: float) -> float:
+        if not self.leg_closes[leg.index]:
+            return 0.0
         node_closed = self.m.node_closures[leg.from_node]
         leg_closed = self.m.leg_closures[leg.index]
-        if not node_closed and not leg_closed:
-            return 0.0
         return min(b - a, node_closed.closed_between(a, b) + leg_closed.closed_between(a, b))
 
     def _season(
@@ -582,15 +623,25 @@ class Engine:
         arr = now + self._running_h(leg, now)
         load = 0.0
         cids: list[int] = []
-        for ready, _, c, teu in boarded:
-            load += teu
-            cids.append(c)
-            closed = self._closed_hours(leg, ready, now)
-            if now - closed > ready:
-                rec.stage(c, leg.place, WAIT, ready, now - closed)
-            if closed > 0:
-                rec.stage(c, leg.place, CLOSURE, now - closed, now)
-            rec.stage(c, leg.place, TRAVEL, now, arr)
+        stage = rec.stage
+        place = leg.place
+        if self.leg_closes[leg.index]:
+            for ready, _, c, teu in boarded:
+                load += teu
+                cids.append(c)
+                closed = self._closed_hours(leg, ready, now)
+                if now - closed > ready:
+                    stage(c, place, WAIT, ready, now - closed)
+                if closed > 0:
+                    stage(c, place, CLOSURE, now - closed, now)
+                stage(c, place, TRAVEL, now, arr)
+        else:
+            for ready, _, c, teu in boarded:
+                load += teu
+                cids.append(c)
+                if now > ready:
+                    stage(c, place, WAIT, ready, now)
+                stage(c, place, TRAVEL, now, arr)
         rec.departure(leg.index, vehicle, False, now, arr, load, len(cids), capacity)
         home = self.fleet_home[leg.index]
         if home is not None:
@@ -702,6 +753,11 @@ def _heap_smallest(
         for j in (2 * i + 1, 2 * i + 2):
             if j < n:
                 heapq.heappush(frontier, (heap[j], j))
+
+
+def _call(fn: Callable[..., None], ev: simpy.Event) -> None:
+    """The callback of :meth:`Engine._at`: ``fn`` with the arguments kept as the event's value."""
+    fn(*cast(tuple[Any, ...], ev.value))
 
 
 def _wake(ev: simpy.Event, _timer: simpy.Event) -> None:

@@ -8,6 +8,7 @@ tables are built without copying element by element.
 from __future__ import annotations
 
 from array import array
+from collections.abc import Callable
 
 import numpy as np
 
@@ -24,7 +25,13 @@ def as_numpy(buf: array, dtype: type) -> np.ndarray:  # type: ignore[type-arg]
 
 
 class Recorder:
-    """All records of one run."""
+    """All records of one run.
+
+    The engine records through :attr:`stage`, :attr:`job` and :meth:`departure`. ``stage`` and
+    ``job`` are plain functions bound at construction to the buffers' ``append`` methods (the
+    engine calls them about 20 times per container, so each call is kept to a function call and
+    its appends); when a kind of record is switched off they do nothing.
+    """
 
     def __init__(self, stages: bool = True, resources: bool = True) -> None:
         # containers
@@ -59,11 +66,63 @@ class Recorder:
         self.j_n = array("i")
         self.j_teu = array("d")
         self.j_servers = array("i")
+        self.stage: Callable[[int, int, int, float, float], None] = self._stage_recorder()
+        self.job: Callable[[int, float, float, float, int, float, int], None] = self._job_recorder()
+
+    def _stage_recorder(self) -> Callable[[int, int, int, float, float], None]:
+        """``stage(cid, place, kind, start, end)``: one row of the stage table."""
+        if not self.keep_stages:
+            return _ignore
+        cid, place, kind = self.s_cid.append, self.s_place.append, self.s_kind.append
+        start, end = self.s_start.append, self.s_end.append
+
+        def stage(c: int, p: int, k: int, a: float, b: float) -> None:
+            cid(c)
+            place(p)
+            kind(k)
+            start(a)
+            end(b)
+
+        return stage
+
+    def _job_recorder(self) -> Callable[[int, float, float, float, int, float, int], None]:
+        """``job(place, arr, start, end, n, teu, servers)``: one job at a process."""
+        if not self.keep_jobs:
+            return _ignore
+        place, arr, start = self.j_place.append, self.j_arr.append, self.j_start.append
+        end, n, teu, servers = (
+            self.j_end.append,
+            self.j_n.append,
+            self.j_teu.append,
+            self.j_servers.append,
+        )
+
+        def job(p: int, a: float, s: float, e: float, k: int, t: float, c: int) -> None:
+            place(p)
+            arr(a)
+            start(s)
+            end(e)
+            n(k)
+            teu(t)
+            servers(c)
+
+        return job
+
+    def release(self, *prefixes: str) -> None:
+        """Free the buffers whose names start with ``prefixes`` (once turned into a table).
+
+        The buffers are replaced by empty ones, so recording could go on; ``stage`` and ``job``
+        are bound again to the new buffers.
+        """
+        for name, value in list(vars(self).items()):
+            if isinstance(value, array) and name.startswith(prefixes):
+                setattr(self, name, array(value.typecode))
+        self.stage = self._stage_recorder()
+        self.job = self._job_recorder()
 
     def release_stages(self) -> None:
         """Free the stage buffers (once they have been turned into a table)."""
-        for name in ("s_cid", "s_place", "s_kind", "s_start", "s_end"):
-            setattr(self, name, array(getattr(self, name).typecode))
+        self.release("s_")
 
     def container(self, flow: int, route: int, teu: int, created: float) -> int:
         """Register a new container and return its id."""
@@ -75,14 +134,6 @@ class Recorder:
         self.c_delivered.append(float("nan"))
         self.c_node_cost.append(0.0)
         return cid
-
-    def stage(self, cid: int, place: int, kind: int, start: float, end: float) -> None:
-        if self.keep_stages:
-            self.s_cid.append(cid)
-            self.s_place.append(place)
-            self.s_kind.append(kind)
-            self.s_start.append(start)
-            self.s_end.append(end)
 
     def departure(
         self,
@@ -104,14 +155,6 @@ class Recorder:
         self.d_n.append(n)
         self.d_cap.append(capacity_teu)
 
-    def job(
-        self, place: int, arr: float, start: float, end: float, n: int, teu: float, servers: int
-    ) -> None:
-        if self.keep_jobs:
-            self.j_place.append(place)
-            self.j_arr.append(arr)
-            self.j_start.append(start)
-            self.j_end.append(end)
-            self.j_n.append(n)
-            self.j_teu.append(teu)
-            self.j_servers.append(servers)
+
+def _ignore(*_args: object) -> None:
+    """A record that is switched off."""
