@@ -215,11 +215,17 @@ class Results:
         raw_start = _view(rec.s_start, np.float64)
         raw_cid = _view(rec.s_cid, np.int32)
         kept = np.flatnonzero(raw_start < horizon)
-        final = kept[np.lexsort((raw_start[kept], raw_cid[kept]))] if len(kept) else kept
-        del kept
+        # The engine records a container's stages in the order they happen, so a stable sort
+        # by container alone gives the order by container and start (in linear time, where a
+        # sort on both keys takes n log n); checked, and sorted on both keys if not so.
+        final = kept[np.argsort(raw_cid[kept], kind="stable")]
         s_start = raw_start[final]
         s_cid = raw_cid[final]
-        del raw_start, raw_cid
+        if np.any((s_start[1:] < s_start[:-1]) & (s_cid[1:] == s_cid[:-1])):
+            final = kept[np.lexsort((raw_start[kept], raw_cid[kept]))]
+            s_start = raw_start[final]
+            s_cid = raw_cid[final]
+        del kept, raw_start, raw_cid
         rec.release("s_start", "s_cid")
         s_place = _view(rec.s_place, np.int32)[final]
         rec.release("s_place")
