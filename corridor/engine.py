@@ -140,6 +140,10 @@ class Engine:
         ]
         self.pos: list[int] = []  # legs completed by each container
         self.route_nlegs = [len(r.legs) for r in model.routes]
+        # each route's legs in order, with None past the last one (delivered)
+        self.route_next: list[tuple[LegRT | None, ...]] = [
+            (*(model.legs[li] for li in r.legs), None) for r in model.routes
+        ]
         # node processes
         self.draws: list[list[Draws | None]] = []
         self.coins: list[list[Uniforms | None]] = []
@@ -476,30 +480,32 @@ class Engine:
     def _onward(self, cids: list[int], times: list[float]) -> None:
         """After the node: deliver, or queue for the next leg of each container's route."""
         rec = self.rec
-        routes = self.m.routes
-        legs = self.m.legs
+        c_route, c_teu, pos = rec.c_route, rec.c_teu, self.pos
+        route_next = self.route_next
+        queues, wake_ev, wake_at = self.queues, self.wake_ev, self.wake_at
         through: dict[int, tuple[list[int], list[float]]] | None = None
         for c, t in zip(cids, times, strict=True):
-            route = routes[rec.c_route[c]]
-            pos = self.pos[c]
-            if pos == len(route.legs):
+            leg = route_next[c_route[c]][pos[c]]
+            if leg is None:
                 rec.c_delivered[c] = t
                 continue
-            leg = legs[route.legs[pos]]
-            if leg.kind == "through":
+            kind = leg.kind
+            if kind == "through":
                 if through is None:
                     through = {}
                 group = through.setdefault(leg.index, ([], []))
                 group[0].append(c)
                 group[1].append(t)
-            elif leg.kind == "continuous":
+            elif kind == "continuous":
                 self._continuous(leg, c, t)
             else:
-                self.queues[leg.index].push(t, c, rec.c_teu[c])
-                ev = self.wake_ev[leg.index]
-                if ev is not None and not ev.triggered and t < self.wake_at[leg.index]:
+                li = leg.index
+                queues[li].push(t, c, c_teu[c])
+                ev = wake_ev[li]
+                if ev is not None and not ev.triggered and t < wake_at[li]:
                     ev.succeed()
         if through is not None:
+            legs = self.m.legs
             for li, (group_ids, ready) in through.items():
                 self._through(legs[li], group_ids, ready)
 
