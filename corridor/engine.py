@@ -26,6 +26,7 @@ The engine sees only the frozen :class:`corridor.compiled.Model`; records go to 
 
 from __future__ import annotations
 
+import bisect
 import gc
 import heapq
 import math
@@ -58,31 +59,76 @@ _HOURS_PER_YEAR = 8760.0
 _TRUCK_TEU = 2.0  # a truck carries one container, 20' or 40'
 
 
-class _LegQueue:
-    """Containers waiting for a leg: not yet ready (a heap by ready time) and ready (FIFO)."""
+_BUCKET_H = 1.0  # width of a bucket of containers not yet ready for their leg, hours
 
-    __slots__ = ("pending", "present", "present_teu", "seq")
+
+class _LegQueue:
+    """Containers waiting for a leg: not yet ready (by ready time) and ready (FIFO).
+
+    Containers are queued when they leave the node before the leg, often with a ready time
+    hours or days ahead (a dwell in the yard is arithmetic). Those not yet ready are kept in
+    buckets of ``_BUCKET_H`` hours of ready time, each sorted only when it is needed, with the
+    buckets' keys in order: a push is an append, and a vehicle leaving takes whole buckets. A
+    single heap of all of them (thousands at a busy port) would cost a logarithm and a few
+    cache misses on every push and pop. Ties in ready time keep the order of arrival (``seq``).
+    """
+
+    __slots__ = ("buckets", "keys", "present", "present_teu", "seq", "unsorted")
 
     def __init__(self) -> None:
-        self.pending: list[tuple[float, int, int, int]] = []  # (ready, seq, cid, teu)
+        self.buckets: dict[int, list[tuple[float, int, int, int]]] = {}  # (ready, seq, cid, teu)
+        self.keys: list[int] = []  # the buckets' keys, ascending
+        self.unsorted: set[int] = set()  # buckets appended to since they were last sorted
         self.present: deque[tuple[float, int, int, int]] = deque()
         self.present_teu = 0
         self.seq = 0
 
     def push(self, ready: float, cid: int, teu: int) -> None:
         self.seq += 1
-        heapq.heappush(self.pending, (ready, self.seq, cid, teu))
+        key = int(ready // _BUCKET_H)
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            self.buckets[key] = [(ready, self.seq, cid, teu)]
+            keys = self.keys
+            if not keys or key > keys[-1]:
+                keys.append(key)
+            else:
+                bisect.insort(keys, key)
+        else:
+            bucket.append((ready, self.seq, cid, teu))
+            self.unsorted.add(key)
+
+    def _sorted(self, key: int) -> list[tuple[float, int, int, int]]:
+        bucket = self.buckets[key]
+        if key in self.unsorted:
+            bucket.sort()
+            self.unsorted.discard(key)
+        return bucket
 
     def advance(self, now: float) -> None:
         """Move the containers ready by ``now`` to the FIFO, in ready order."""
-        pending = self.pending
-        while pending and pending[0][0] <= now:
-            item = heapq.heappop(pending)
-            self.present.append(item)
-            self.present_teu += item[3]
+        keys = self.keys
+        taken = 0
+        while taken < len(keys):
+            key = keys[taken]
+            bucket = self._sorted(key)
+            if bucket[-1][0] <= now:  # the whole bucket is ready
+                self.present.extend(bucket)
+                self.present_teu += sum(item[3] for item in bucket)
+                del self.buckets[key]
+                taken += 1
+                continue
+            if bucket[0][0] <= now:  # part of it
+                i = bisect.bisect_right(bucket, now, key=_ready)
+                self.present.extend(bucket[:i])
+                self.present_teu += sum(item[3] for item in bucket[:i])
+                del bucket[:i]
+            break
+        if taken:
+            del keys[:taken]
 
     def next_ready(self) -> float:
-        return self.pending[0][0] if self.pending else _INF
+        return self._sorted(self.keys[0])[0][0] if self.keys else _INF
 
     def full_at(self, capacity: float) -> float:
         """When a vehicle boarding FIFO would be full with the containers known now.
@@ -97,15 +143,13 @@ class _LegQueue:
             load += teu
             if load >= capacity:
                 return ready
-        if not self.pending:
-            return _INF
-        need = int(capacity - load) + 1
-        for ready, _, _, teu in _heap_smallest(self.pending, need):
-            if load + teu > capacity:
-                return ready
-            load += teu
-            if load >= capacity:
-                return ready
+        for key in self.keys:
+            for ready, _, _, teu in self._sorted(key):
+                if load + teu > capacity:
+                    return ready
+                load += teu
+                if load >= capacity:
+                    return ready
         return _INF
 
     def board(self, capacity: float) -> list[tuple[float, int, int, int]]:
@@ -119,6 +163,10 @@ class _LegQueue:
             out.append(item)
         self.present_teu -= load
         return out
+
+
+def _ready(item: tuple[float, int, int, int]) -> float:
+    return item[0]
 
 
 class Engine:
@@ -741,24 +789,6 @@ class Engine:
                 queue.advance(env.now)
             capacity = self._capacity(leg, env.now)
             self._depart(leg, vehicle, queue.board(capacity), capacity)
-
-
-def _heap_smallest(
-    heap: list[tuple[float, int, int, int]], k: int
-) -> Generator[tuple[float, int, int, int], None, None]:
-    """The ``k`` smallest items of a heap, in order, in O(k log k) (the heap is not changed)."""
-    if not heap:
-        return
-    frontier = [(heap[0], 0)]
-    n = len(heap)
-    for _ in range(k):
-        if not frontier:
-            return
-        item, i = heapq.heappop(frontier)
-        yield item
-        for j in (2 * i + 1, 2 * i + 2):
-            if j < n:
-                heapq.heappush(frontier, (heap[j], j))
 
 
 def _call(fn: Callable[..., None], ev: simpy.Event) -> None:
