@@ -480,11 +480,11 @@ class Engine:
         place = p.place
         if p.per_vehicle:
             arrive = max(times[k] for k in sel)
-            free = heapq.heappop(heap)
+            free = heap[0]
             start = max(arrive, free)
             begin = closed.open_at(start) if closed is not None else start
             end = begin + self._draw(node, p, 1)[0]
-            heapq.heappush(heap, end)
+            heapq.heapreplace(heap, end)  # the server that was free first takes the job
             load = 0.0
             for k in sel:
                 c = cids[k]
@@ -501,15 +501,15 @@ class Engine:
             durations = self._draw(node, p, len(order))
             job = rec.job
             servers = len(heap)
-            pop, push = heapq.heappop, heapq.heappush
+            replace = heapq.heapreplace
             for k, dur in zip(order, durations, strict=True):
                 c = cids[k]
                 arrive = times[k]
-                free = pop(heap)
+                free = heap[0]
                 start = arrive if arrive > free else free
                 begin = closed.open_at(start) if closed is not None else start
                 end = begin + dur
-                push(heap, end)
+                replace(heap, end)
                 if start > arrive:
                     stage(c, place, QUEUE, arrive, start)
                 if begin > start:
