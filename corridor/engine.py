@@ -30,6 +30,7 @@ import bisect
 import gc
 import heapq
 import math
+import operator
 from collections import deque
 from collections.abc import Callable, Generator
 from functools import partial
@@ -70,38 +71,37 @@ class _LegQueue:
     buckets of ``_BUCKET_H`` hours of ready time, each sorted only when it is needed, with the
     buckets' keys in order: a push is an append, and a vehicle leaving takes whole buckets. A
     single heap of all of them (thousands at a busy port) would cost a logarithm and a few
-    cache misses on every push and pop. Ties in ready time keep the order of arrival (``seq``).
+    cache misses on every push and pop. Buckets are sorted stably by ready time, so ties keep
+    the order in which the containers were queued.
     """
 
-    __slots__ = ("buckets", "keys", "present", "present_teu", "seq", "unsorted")
+    __slots__ = ("buckets", "keys", "present", "present_teu", "unsorted")
 
     def __init__(self) -> None:
-        self.buckets: dict[int, list[tuple[float, int, int, int]]] = {}  # (ready, seq, cid, teu)
+        self.buckets: dict[int, list[tuple[float, int, int]]] = {}  # (ready, cid, teu)
         self.keys: list[int] = []  # the buckets' keys, ascending
         self.unsorted: set[int] = set()  # buckets appended to since they were last sorted
-        self.present: deque[tuple[float, int, int, int]] = deque()
+        self.present: deque[tuple[float, int, int]] = deque()
         self.present_teu = 0
-        self.seq = 0
 
     def push(self, ready: float, cid: int, teu: int) -> None:
-        self.seq += 1
         key = int(ready // _BUCKET_H)
         bucket = self.buckets.get(key)
         if bucket is None:
-            self.buckets[key] = [(ready, self.seq, cid, teu)]
+            self.buckets[key] = [(ready, cid, teu)]
             keys = self.keys
             if not keys or key > keys[-1]:
                 keys.append(key)
             else:
                 bisect.insort(keys, key)
         else:
-            bucket.append((ready, self.seq, cid, teu))
+            bucket.append((ready, cid, teu))
             self.unsorted.add(key)
 
-    def _sorted(self, key: int) -> list[tuple[float, int, int, int]]:
+    def _sorted(self, key: int) -> list[tuple[float, int, int]]:
         bucket = self.buckets[key]
         if key in self.unsorted:
-            bucket.sort()
+            bucket.sort(key=_READY)  # stable: ties stay in queued order
             self.unsorted.discard(key)
         return bucket
 
@@ -114,14 +114,14 @@ class _LegQueue:
             bucket = self._sorted(key)
             if bucket[-1][0] <= now:  # the whole bucket is ready
                 self.present.extend(bucket)
-                self.present_teu += sum(item[3] for item in bucket)
+                self.present_teu += sum(item[2] for item in bucket)
                 del self.buckets[key]
                 taken += 1
                 continue
             if bucket[0][0] <= now:  # part of it
-                i = bisect.bisect_right(bucket, now, key=_ready)
+                i = bisect.bisect_right(bucket, now, key=_READY)
                 self.present.extend(bucket[:i])
-                self.present_teu += sum(item[3] for item in bucket[:i])
+                self.present_teu += sum(item[2] for item in bucket[:i])
                 del bucket[:i]
             break
         if taken:
@@ -137,14 +137,14 @@ class _LegQueue:
         the ready time of the container that makes it so (infinity if never).
         """
         load = 0
-        for ready, _, _, teu in self.present:
+        for ready, _, teu in self.present:
             if load + teu > capacity:
                 return ready
             load += teu
             if load >= capacity:
                 return ready
         for key in self.keys:
-            for ready, _, _, teu in self._sorted(key):
+            for ready, _, teu in self._sorted(key):
                 if load + teu > capacity:
                     return ready
                 load += teu
@@ -152,21 +152,20 @@ class _LegQueue:
                     return ready
         return _INF
 
-    def board(self, capacity: float) -> list[tuple[float, int, int, int]]:
+    def board(self, capacity: float) -> list[tuple[float, int, int]]:
         """Take ready containers first in, first out, while they fit."""
-        out: list[tuple[float, int, int, int]] = []
+        out: list[tuple[float, int, int]] = []
         load = 0
         present = self.present
-        while present and load + present[0][3] <= capacity:
+        while present and load + present[0][2] <= capacity:
             item = present.popleft()
-            load += item[3]
+            load += item[2]
             out.append(item)
         self.present_teu -= load
         return out
 
 
-def _ready(item: tuple[float, int, int, int]) -> float:
-    return item[0]
+_READY = operator.itemgetter(0)  # a queued container's ready time
 
 
 class Engine:
@@ -255,8 +254,9 @@ class Engine:
             return
         env = self.env
         delay = t - env.now
-        ev = simpy.Timeout(env, delay if delay > 0.0 else 0.0, args)
-        ev.callbacks.append(partial(_call, fn))
+        # the call travels as the event's value: no closure or partial per event
+        ev = simpy.Timeout(env, delay if delay > 0.0 else 0.0, (fn, args))
+        ev.callbacks.append(_call)
 
     def run(self) -> Recorder:
         """Run to the horizon and return the records.
@@ -668,7 +668,7 @@ class Engine:
         self,
         leg: LegRT,
         vehicle: int,
-        boarded: list[tuple[float, int, int, int]],
+        boarded: list[tuple[float, int, int]],
         capacity: float,
     ) -> None:
         """A vehicle leaves now with ``boarded`` containers."""
@@ -680,7 +680,7 @@ class Engine:
         stage = rec.stage
         place = leg.place
         if self.leg_closes[leg.index]:
-            for ready, _, c, teu in boarded:
+            for ready, c, teu in boarded:
                 load += teu
                 cids.append(c)
                 closed = self._closed_hours(leg, ready, now)
@@ -690,7 +690,7 @@ class Engine:
                     stage(c, place, CLOSURE, now - closed, now)
                 stage(c, place, TRAVEL, now, arr)
         else:
-            for ready, _, c, teu in boarded:
+            for ready, c, teu in boarded:
                 load += teu
                 cids.append(c)
                 if now > ready:
@@ -791,9 +791,10 @@ class Engine:
             self._depart(leg, vehicle, queue.board(capacity), capacity)
 
 
-def _call(fn: Callable[..., None], ev: simpy.Event) -> None:
-    """The callback of :meth:`Engine._at`: ``fn`` with the arguments kept as the event's value."""
-    fn(*cast(tuple[Any, ...], ev.value))
+def _call(ev: simpy.Event) -> None:
+    """The callback of :meth:`Engine._at`: the event's value is ``(fn, args)``."""
+    fn, args = cast(tuple[Callable[..., None], tuple[Any, ...]], ev.value)
+    fn(*args)
 
 
 def _wake(ev: simpy.Event, _timer: simpy.Event) -> None:
