@@ -411,7 +411,10 @@ class Engine:
                 while i < len(sel) and times[sel[i]] <= now:
                     i += 1
                 if i < len(sel):
-                    self._at(times[sel[i]], self.visit, node_idx, cids, times, pidx, sel, i)
+                    if len(cids) == 1:  # most often: keep less in memory until it is due
+                        self._at(times[0], self._visit_one, node_idx, cids[0], times[0], pidx)
+                    else:
+                        self._at(times[sel[i]], self.visit, node_idx, cids, times, pidx, sel, i)
                 if i == first:
                     return
                 due = sel[first:i]
@@ -422,6 +425,10 @@ class Engine:
             first = 0
             pidx += 1
         self._onward(cids, times)
+
+    def _visit_one(self, node_idx: int, cid: int, t: float, pidx: int) -> None:
+        """One container, due now at process ``pidx`` of node ``node_idx`` (see :meth:`visit`)."""
+        self.visit(node_idx, [cid], [t], pidx, [0], 0)
 
     def _draw(self, node: NodeRT, p: ProcessRT, n: int) -> list[float]:
         d = self.draws[node.index][p.index]
