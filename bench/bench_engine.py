@@ -620,6 +620,12 @@ def summarise(
     exponent_engine = _slope(levels, [r["engine_s"] for r in rows])
     exponent_total = _slope(levels, [r["total_s"] for r in rows])
     exponent_cpu = _slope(levels, [r["total_cpu_s"] for r in rows])
+    # the exponent of each sweep over the levels (repeat k of every level), for the spread
+    sweeps = min((len(by_model["corridor"]) for by_model in runs.values()), default=0)
+    sweep_exponents = [
+        _slope(levels, [runs[level]["corridor"][k]["engine_s"] for level in levels])
+        for k in range(sweeps)
+    ]
     targets = []
     at = [r for r in rows if r["level"] == TARGET_LEVEL]
     if at:
@@ -670,6 +676,7 @@ def summarise(
         "exponent_engine": exponent_engine,
         "exponent_total": exponent_total,
         "exponent_cpu": exponent_cpu,
+        "exponent_engine_sweeps": sweep_exponents,
         "targets": [{"target": t, "measured": m, "pass": bool(p)} for t, m, p in targets],
     }
 
@@ -734,6 +741,8 @@ def format_report(
         f"engine {_fmt(summary['exponent_engine'], '.2f')}, "
         f"total {_fmt(summary['exponent_total'], '.2f')}, "
         f"total cpu {_fmt(summary['exponent_cpu'], '.2f')}",
+        "engine exponent of each sweep over the levels: "
+        + (", ".join(f"{x:.2f}" for x in summary["exponent_engine_sweeps"]) or "-"),
         "",
         "targets:",
     ]
@@ -835,40 +844,44 @@ def main(argv: list[str] | None = None) -> int:
     info = machine_info()
     runs: dict[float, dict[str, list[dict[str, Any]]]] = {}
     skipped: dict[float, str] = {}
-    naive_history: list[tuple[int, float]] = []  # (containers, median naive total s) per level
-    for level in sorted(args.level_list):
+    naive_history: list[tuple[int, float]] = []  # (containers, naive total s) per level, 1st sweep
+    levels = sorted(args.level_list)
+    run_naive = dict.fromkeys(levels, not args.no_naive)
+    for level in levels:
         runs[level] = {"corridor": [], "naive": []}
-        run_naive = not args.no_naive
         if args.no_naive:
             skipped[level] = "--no-naive"
-        for rep in range(args.repeats):
+    # One sweep over the levels per repeat (not all repeats of one level, then the next): on a
+    # shared machine whose speed drifts, every level then sees the same conditions, and the
+    # scaling exponent is not biased by when each level happened to run.
+    for rep in range(args.repeats):
+        for level in levels:
             wait_for_quiet(args.quiet_load, args.quiet_wait_s)
             c = _spawn("corridor", level, args.days, args.seed, args.share_40ft, args.gc, 7200)
             runs[level]["corridor"].append(c)
             _progress(level, "corridor", rep, c)
-            if not run_naive:
+            if not run_naive[level]:
                 continue
-            predicted = _predict_naive_s(naive_history, c["containers"])
+            predicted = _predict_naive_s(naive_history, c["containers"]) if rep == 0 else None
             if predicted is not None and predicted > args.naive_max_s:
                 skipped[level] = (
                     f"predicted {predicted:.0f} s from the lower levels "
                     f"(> --naive-max-s {args.naive_max_s:g} s)"
                 )
-                run_naive = False
+                run_naive[level] = False
                 continue
             wait_for_quiet(args.quiet_load, args.quiet_wait_s)
             n = _spawn("naive", level, args.days, args.seed, args.share_40ft, args.gc, 7200)
             runs[level]["naive"].append(n)
             _progress(level, "naive", rep, n)
+            if rep == 0:
+                naive_history.append((n["containers"], n["total_s"]))
             if n["total_s"] > args.naive_max_s and rep + 1 < args.repeats:
                 skipped[level] = (
                     f"not repeated: its run took {n['total_s']:.0f} s "
                     f"(> --naive-max-s {args.naive_max_s:g} s)"
                 )
-                run_naive = False
-        if runs[level]["naive"]:
-            naive = runs[level]["naive"]
-            naive_history.append((naive[0]["containers"], _median(naive, "total_s")))
+                run_naive[level] = False
     summary = summarise(runs, skipped)
     summary["days"] = args.days
     report = format_report(summary, info, argv, args.gc)
