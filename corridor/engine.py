@@ -361,6 +361,21 @@ class Engine:
         process ``pidx`` when the group comes back to it at a later event, in order of the
         time they reach it.
         """
+        if pending is None and len(cids) == 1:
+            self._visit_single(node_idx, cids[0], times[0], pidx, False)
+        else:
+            self._visit_group(node_idx, cids, times, pidx, pending, first)
+
+    def _visit_group(
+        self,
+        node_idx: int,
+        cids: list[int],
+        times: list[float],
+        pidx: int,
+        pending: list[int] | None,
+        first: int,
+    ) -> None:
+        """:meth:`visit` for any group (the general case)."""
         node = self.m.nodes[node_idx]
         procs = node.processes
         routes = self.rec.c_route
@@ -428,7 +443,66 @@ class Engine:
 
     def _visit_one(self, node_idx: int, cid: int, t: float, pidx: int) -> None:
         """One container, due now at process ``pidx`` of node ``node_idx`` (see :meth:`visit`)."""
-        self.visit(node_idx, [cid], [t], pidx, [0], 0)
+        self._visit_single(node_idx, cid, t, pidx, True)
+
+    def _visit_single(self, node_idx: int, c: int, t: float, pidx: int, due: bool) -> None:
+        """:meth:`visit` for a group of one container ``c`` that reaches process ``pidx`` at ``t``.
+
+        The same steps, draws and records as :meth:`visit` (a test runs both on the same runs),
+        without the lists of a group: most groups are one container (a new one at its origin,
+        a truck, a container served at a crane). ``due``: ``c`` was chosen for process
+        ``pidx`` before and comes back now to be served there.
+        """
+        procs = self.m.nodes[node_idx].processes
+        rec = self.rec
+        stage = rec.stage
+        closed = self.node_closed[node_idx]
+        now = self.env.now
+        while pidx < len(procs):
+            p = procs[pidx]
+            if due:
+                due = False
+            else:
+                if p.at_mask != 7 and not self._mask(c, rec.c_route[c]) & p.at_mask:
+                    pidx += 1
+                    continue
+                if p.probability < 1.0:
+                    coin = self.coins[node_idx][pidx]
+                    assert coin is not None
+                    if not coin.next() < p.probability:
+                        pidx += 1
+                        continue
+                if p.servers is not None and t > now:
+                    # a capacity-limited process serves the container when it is there
+                    self._at(t, self._visit_one, node_idx, c, t, pidx)
+                    return
+            place = p.place
+            d = self.draws[node_idx][pidx]
+            if p.servers is None:
+                begin = closed.open_at(t) if closed is not None else t
+                if begin > t:
+                    stage(c, place, CLOSURE, t, begin)
+                end = begin + (p.sampler.params[0] if d is None else d.next())
+                stage(c, place, DWELL if p.activity == "yard" else SERVICE, begin, end)
+            else:
+                heap = self.servers[node_idx][pidx]
+                assert heap is not None
+                free = heap[0]
+                start = t if t > free else free
+                begin = closed.open_at(start) if closed is not None else start
+                end = begin + (p.sampler.params[0] if d is None else d.next())
+                heapq.heapreplace(heap, end)
+                if start > t:
+                    stage(c, place, QUEUE, t, start)
+                if begin > start:
+                    stage(c, place, CLOSURE, start, begin)
+                stage(c, place, SERVICE, begin, end)
+                rec.job(place, t, begin, end, 1, rec.c_teu[c], len(heap))
+            if p.cost_usd_per_teu:
+                rec.c_node_cost[c] += p.cost_usd_per_teu * rec.c_teu[c]
+            t = end
+            pidx += 1
+        self._onward([c], [t])
 
     def _draw(self, node: NodeRT, p: ProcessRT, n: int) -> list[float]:
         d = self.draws[node.index][p.index]
@@ -652,7 +726,7 @@ class Engine:
             leave, back, at_home = self._cycle_home(leg, arr)
             rec.departure(leg.index, vehicle, True, leave, back, 0.0, 0, _TRUCK_TEU)
             heapq.heappush(home, (at_home, vehicle))
-        self._at(arr, self._arrive, leg, [c])
+        self._at(arr, self._arrive_one, leg, c)
 
     def _through(self, leg: LegRT, cids: list[int], ready: list[float]) -> None:
         """The vehicle that brought ``cids`` goes on once all of them are ready."""
@@ -711,6 +785,11 @@ class Engine:
             heapq.heappush(home, (at_home, vehicle))
         if cids:
             self._at(arr, self._arrive, leg, cids)
+
+    def _arrive_one(self, leg: LegRT, c: int) -> None:
+        """:meth:`_arrive` for a vehicle with one container (a truck)."""
+        self.pos[c] += 1
+        self._visit_single(leg.to_node, c, self.env.now, 0, False)
 
     def _arrive(self, leg: LegRT, cids: list[int]) -> None:
         now = self.env.now

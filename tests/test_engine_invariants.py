@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -15,6 +17,7 @@ from corridor.scenario import Scenario
 from tests.builders import flow, leg, network, node, proc, scenario
 
 LOGN = {"dist": "lognormal", "mean": 20.0, "cv": 0.7}
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def branching_network(border_mean_h: float = 20.0) -> Network:
@@ -353,3 +356,97 @@ def test_engine_run_restores_the_collector_state() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class _GroupsOnly:
+    """An engine that takes every group, even of one container, through the general path."""
+
+    def __new__(cls, model: object) -> object:
+        from corridor.engine import Engine
+
+        class GroupsOnly(Engine):
+            def visit(
+                self,
+                node_idx: int,
+                cids: list[int],
+                times: list[float],
+                pidx: int,
+                pending: list[int] | None = None,
+                first: int = 0,
+            ) -> None:
+                self._visit_group(node_idx, cids, times, pidx, pending, first)
+
+            def _visit_one(self, node_idx: int, cid: int, t: float, pidx: int) -> None:
+                self._visit_group(node_idx, [cid], [t], pidx, [0], 0)
+
+            def _arrive_one(self, leg: Any, c: int) -> None:
+                self._arrive(leg, [c])
+
+        return GroupsOnly(model)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("case", ["branching", "inspections", "instc"])
+def test_single_container_path_matches_the_general_path(case: str) -> None:
+    # Engine.visit takes a group of one container by a shorter path; it must make exactly the
+    # same draws and records as the general path, closures, inspections and fees included.
+    from corridor.compiled import build_model
+    from corridor.engine import Engine
+    from corridor.run import load_model
+    from corridor.scenario import load_scenario
+
+    if case == "branching":
+        model = build_model(branching_scenario(horizon_days=90), branching_network())
+    elif case == "inspections":
+        model = build_model(*_inspection_case())
+    else:
+        model = load_model(load_scenario(ROOT / "scenarios" / "instc-baseline.yaml"))
+    fast = Results.from_records(model, Engine(model).run())
+    general = Results.from_records(model, _GroupsOnly(model).run())  # type: ignore[attr-defined]
+    assert len(fast.trips) > 1000
+    for name in ("trips", "stages", "departures", "resources"):
+        a, b = getattr(fast, name), getattr(general, name)
+        assert list(a.dtypes) == list(b.dtypes), name
+        assert a.equals(b), name  # NaN in the same places counts as equal
+
+
+def _inspection_case() -> tuple[Scenario, Network]:
+    """Trucks one container each through a border with coins, masks, fees and a closure."""
+    expo = {"dist": "exponential", "mean": 1.5}
+    net = network(
+        [
+            node(
+                "P",
+                proc("gate", {"dist": "uniform", "low": 0.2, "high": 1.0}, at=["origin"]),
+                proc("scan", expo, servers=1, probability=0.3, cost_usd_per_teu=15.0),
+            ),
+            node(
+                "B",
+                proc("clear", expo, servers=2, per="vehicle", probability=0.6, activity="border"),
+                proc("inspect", expo, servers=1, probability=0.25, at=["transit"]),
+                proc("fee", 0.5, cost_usd_per_teu=40.0),
+            ),
+            node("D", proc("gate", 0.7, servers=1, at=["destination"], cost_usd_per_teu=5.0)),
+        ],
+        [
+            leg(
+                "P-B",
+                "P",
+                "B",
+                300,
+                60,
+                mode="road",
+                service={"type": "continuous", "fleet": {"vehicles": 25, "turnaround_h": 2}},
+            ),
+            leg("B-D", "B", "D", 200, 50, mode="road"),
+        ],
+    )
+    sc = scenario(
+        [flow("f", "P", "D", 40, {"r": 1.0}, share_40ft=0.4)],
+        {"r": ["P-B", "B-D"]},
+        horizon_days=90,
+        closures=[
+            {"elements": "B", "start_day": 20, "duration_h": 60, "reason": "strike"},
+            {"elements": "P", "start_day": 50, "duration_h": 30, "reason": "storm"},
+        ],
+    )
+    return sc, net
