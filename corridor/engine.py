@@ -22,6 +22,14 @@ How time passes (see DESIGN.md, "The model"):
 
 The engine sees only the frozen :class:`corridor.compiled.Model`; records go to a
 :class:`corridor.records.Recorder`.
+
+What a container costs (docs/performance.md has the measurements): most groups are a single
+container (a new one at its origin, a truck, a container just served at a crane), so a group of
+one takes a shorter path through a node (:meth:`Engine._visit_single`, checked against the
+general path by a test); containers not yet ready for their leg wait in hourly buckets rather
+than one large heap; records are appended through pre-bound functions; and Python's cyclic
+garbage collector is paused during the run, since the engine frees its objects by reference
+counting alone.
 """
 
 from __future__ import annotations
