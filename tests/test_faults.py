@@ -258,7 +258,9 @@ def start_run(target: Path) -> subprocess.Popen[str]:
     """``corridor -v run`` of the CLI scenario over a long horizon; returns once it is
     simulating (its log says the network is loaded)."""
     scenario = target.parent / "long.yaml"
-    text = MINI.read_text().replace("horizon_days: 60", "horizon_days: 3000")
+    # 15,000 days: several seconds of simulation, so that the signal sent half a second after
+    # the network is loaded always lands during the run (3,000 days took about 1 s)
+    text = MINI.read_text().replace("horizon_days: 60", "horizon_days: 15000")
     scenario.write_text(
         text.replace("../mini-network.geojson", str(MINI.parent.parent / "mini-network.geojson"))
     )

@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parents[2]
 REPLICATIONS = 8
 
 
-def _batch(out: Path, *options: str) -> subprocess.Popen[str]:
+def _batch(out: Path, *options: str, replications: int = REPLICATIONS) -> subprocess.Popen[str]:
     args = [sys.executable, str(ENTRY), "batch", str(MM1), str(MM1_FASTER)]
-    args += ["-n", str(REPLICATIONS), "--seed", "17", "--out", str(out), *options]
+    args += ["-n", str(replications), "--seed", "17", "--out", str(out), *options]
     return subprocess.Popen(
         args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
@@ -87,9 +87,12 @@ def test_a_batch_killed_with_sigkill_resumes_to_the_same_results(
 
 @pytest.mark.slow
 def test_ctrl_c_stops_the_workers_and_keeps_finished_runs(tmp_path: Path) -> None:
-    # queued runs are cancelled; the runs under way are finished and kept
+    # queued runs are cancelled; the runs under way are finished and kept. A run takes a few
+    # hundredths of a second, so the batch is made long enough (1,000 runs) that it is still
+    # going when Ctrl-C comes.
+    n = 500
     out = tmp_path / "out"
-    proc = _batch(out, "-j", "2")
+    proc = _batch(out, "-j", "2", replications=n)
     _wait_for_runs(out, 3, proc)
     workers = psutil.Process(proc.pid).children(recursive=True)
     os.kill(proc.pid, signal.SIGINT)
@@ -97,8 +100,8 @@ def test_ctrl_c_stops_the_workers_and_keeps_finished_runs(tmp_path: Path) -> Non
     assert proc.returncode == 130, stderr
     kept = len(list((out / "runs").glob("*/rep*.parquet")))
     assert (
-        f"interrupted: kept {kept} of {2 * REPLICATIONS} runs in {out} (every finished run is "
-        f"saved); run the same command again to do the other {2 * REPLICATIONS - kept}"
+        f"interrupted: kept {kept} of {2 * n} runs in {out} (every finished run is "
+        f"saved); run the same command again to do the other {2 * n - kept}"
     ) in stderr
     assert "Traceback" not in stderr
     assert "stopping: finishing the runs under way (Ctrl-C again to abandon them)" in stderr
