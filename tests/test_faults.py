@@ -35,6 +35,7 @@ from corridor.errors import CorridorError
 from corridor.results import Results
 from corridor.run import simulate
 from corridor.scenario import load_scenario
+from tests.signals import default_sigint
 
 REPO = Path(__file__).parent.parent
 MINI = REPO / "tests" / "data" / "cli" / "mini.yaml"
@@ -270,6 +271,7 @@ def start_run(target: Path) -> subprocess.Popen[str]:
         stderr=subprocess.PIPE,
         text=True,
         env=unbuffered_env(),
+        preexec_fn=default_sigint,
     )
     assert proc.stderr is not None
     for line in proc.stderr:

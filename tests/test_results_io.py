@@ -16,6 +16,7 @@ from corridor.errors import OutputError
 from corridor.results import Results
 from corridor.run import simulate
 from tests.builders import flow, leg, network, node, proc, scenario
+from tests.signals import default_sigint
 
 MINI = Path(__file__).parent / "data" / "cli" / "mini.yaml"
 
@@ -114,6 +115,7 @@ def test_interrupted_run_exits_cleanly_saying_nothing_was_written(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        preexec_fn=default_sigint,
     )
     time.sleep(4.0)  # well into the simulation (imports take about 2 s)
     proc.send_signal(sig)

@@ -15,6 +15,7 @@ import pytest
 
 from corridor.experiments import Serial, experiment_from_scenarios, load_experiment, run_experiment
 from tests.experiments.conftest import MM1, MM1_FASTER
+from tests.signals import default_sigint
 
 ENTRY = Path(__file__).with_name("corridor_with_experiments.py")
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,12 @@ def _batch(out: Path, *options: str, replications: int = REPLICATIONS) -> subpro
     args = [sys.executable, str(ENTRY), "batch", str(MM1), str(MM1_FASTER)]
     args += ["-n", str(replications), "--seed", "17", "--out", str(out), *options]
     return subprocess.Popen(
-        args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        args,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=default_sigint,
     )
 
 
