@@ -83,14 +83,13 @@ class _LegQueue:
     the order in which the containers were queued.
     """
 
-    __slots__ = ("buckets", "keys", "present", "present_teu", "unsorted")
+    __slots__ = ("buckets", "keys", "present", "unsorted")
 
     def __init__(self) -> None:
         self.buckets: dict[int, list[tuple[float, int, int]]] = {}  # (ready, cid, teu)
         self.keys: list[int] = []  # the buckets' keys, ascending
         self.unsorted: set[int] = set()  # buckets appended to since they were last sorted
         self.present: deque[tuple[float, int, int]] = deque()
-        self.present_teu = 0
 
     def push(self, ready: float, cid: int, teu: int) -> None:
         key = int(ready // _BUCKET_H)
@@ -122,14 +121,12 @@ class _LegQueue:
             bucket = self._sorted(key)
             if bucket[-1][0] <= now:  # the whole bucket is ready
                 self.present.extend(bucket)
-                self.present_teu += sum(item[2] for item in bucket)
                 del self.buckets[key]
                 taken += 1
                 continue
             if bucket[0][0] <= now:  # part of it
                 i = bisect.bisect_right(bucket, now, key=_READY)
                 self.present.extend(bucket[:i])
-                self.present_teu += sum(item[2] for item in bucket[:i])
                 del bucket[:i]
             break
         if taken:
@@ -169,7 +166,6 @@ class _LegQueue:
             item = present.popleft()
             load += item[2]
             out.append(item)
-        self.present_teu -= load
         return out
 
 
@@ -434,10 +430,7 @@ class Engine:
                 while i < len(sel) and times[sel[i]] <= now:
                     i += 1
                 if i < len(sel):
-                    if len(cids) == 1:  # most often: keep less in memory until it is due
-                        self._at(times[0], self._visit_one, node_idx, cids[0], times[0], pidx)
-                    else:
-                        self._at(times[sel[i]], self.visit, node_idx, cids, times, pidx, sel, i)
+                    self._at(times[sel[i]], self.visit, node_idx, cids, times, pidx, sel, i)
                 if i == first:
                     return
                 due = sel[first:i]

@@ -120,10 +120,6 @@ class Recorder:
         self.stage = self._stage_recorder()
         self.job = self._job_recorder()
 
-    def release_stages(self) -> None:
-        """Free the stage buffers (once they have been turned into a table)."""
-        self.release("s_")
-
     def container(self, flow: int, route: int, teu: int, created: float) -> int:
         """Register a new container and return its id."""
         cid = len(self.c_flow)

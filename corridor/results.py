@@ -249,8 +249,6 @@ class Results:
         elem_code = _lookup([elem_names.index(p.element) for p in places], len(elem_names))
         proc_code = _lookup([proc_names.index(p.process) for p in places], len(proc_names))
         act_code = _lookup([act_names.index(p.activity) for p in places], len(act_names))
-        flow_code = _lookup(list(range(len(flows))), len(flows))
-        route_code = _lookup(list(range(len(routes))), len(routes))
         # what each stage costs: a leg's tariff on its travel stage, a node charge on the
         # process's service or dwell stage (per TEU)
         place_cost = np.zeros(len(places))
@@ -268,7 +266,8 @@ class Results:
             factor = lg.co2e_kg_per_teu_km
             place_co2[lg.place] = np.nan if factor is None else factor * lg.length_km
         if len(s_cid):
-            s_route = c_route[s_cid]
+            # codes gathered in their categories' smallest type, not as int32 first
+            s_route = c_route.astype(_code_dtype(len(routes)))[s_cid]
             s_teu = teu[s_cid]
             km = km_table[s_route, s_place]
             stage_cost = place_cost[s_place]
@@ -278,9 +277,8 @@ class Results:
             stage_co2 *= s_teu
             stage_co2[s_kind != TRAVEL] = 0.0
             del s_teu
-            flow_codes = flow_code[c_flow[s_cid]]
-            route_codes = route_code[s_route]
-            del s_route
+            flow_codes = c_flow.astype(_code_dtype(len(flows)))[s_cid]
+            route_codes = s_route
         else:
             km = stage_cost = stage_co2 = np.zeros(0)
             flow_codes = route_codes = np.zeros(0, dtype=np.int8)

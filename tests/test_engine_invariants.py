@@ -376,9 +376,6 @@ class _GroupsOnly:
             ) -> None:
                 self._visit_group(node_idx, cids, times, pidx, pending, first)
 
-            def _visit_one(self, node_idx: int, cid: int, t: float, pidx: int) -> None:
-                self._visit_group(node_idx, [cid], [t], pidx, [0], 0)
-
             def _arrive_one(self, leg: Any, c: int) -> None:
                 self._arrive(leg, [c])
 
