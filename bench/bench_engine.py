@@ -240,10 +240,10 @@ def corridor_inputs(
     """The corridor ``Network`` and ``Scenario`` of ``chain`` (in memory, no files)."""
     from pydantic import TypeAdapter
 
-    from corridor.distributions import Dist
-    from corridor.network import Leg, Network, Node
-    from corridor.scenario import Scenario
-    from corridor.specs import ProcessSpec, ServiceSpec
+    from corridor.inputs.distributions import Dist
+    from corridor.inputs.network import Leg, Network, Node
+    from corridor.inputs.scenario import Scenario
+    from corridor.inputs.specs import ProcessSpec, ServiceSpec
 
     service = TypeAdapter(ServiceSpec)
     dist = TypeAdapter(Dist)

@@ -49,11 +49,11 @@ VARIANTS = {
 def worker(scenario_path: str, days: float, variant: str, save: str | None) -> dict[str, Any]:
     """One run in this process; the figures of each phase."""
     sys.path.insert(0, str(ROOT))
-    from corridor.compiled import build_model
-    from corridor.engine import Engine
-    from corridor.network import load_network
-    from corridor.results import Results
-    from corridor.scenario import OutputSpec, load_scenario
+    from corridor.engine.core import Engine
+    from corridor.inputs.network import load_network
+    from corridor.inputs.scenario import OutputSpec, load_scenario
+    from corridor.model.compile import build_model
+    from corridor.results.tables import Results
 
     t0 = time.perf_counter()
     scenario = load_scenario(scenario_path)
@@ -100,9 +100,9 @@ def worker(scenario_path: str, days: float, variant: str, save: str | None) -> d
 def overload_worker(days: float, variant: str) -> dict[str, Any]:
     """The overloaded model of the extreme-load tests over ``days``."""
     sys.path.insert(0, str(ROOT))
-    from corridor.compiled import build_model
-    from corridor.engine import Engine
-    from corridor.results import Results
+    from corridor.engine.core import Engine
+    from corridor.model.compile import build_model
+    from corridor.results.tables import Results
     from tests.test_extreme_load import jammed_model
 
     sc, net = jammed_model(200, days, outputs=variant == "full")

@@ -6,12 +6,12 @@ import logging
 import time
 from pathlib import Path
 
-from corridor.compiled import Model, build_model
-from corridor.engine import Engine
+from corridor.engine.core import Engine
 from corridor.errors import ScenarioError
-from corridor.network import Network, load_network
-from corridor.results import Results
-from corridor.scenario import Scenario, load_scenario
+from corridor.inputs.network import Network, load_network
+from corridor.inputs.scenario import Scenario, load_scenario
+from corridor.model.compile import Model, build_model
+from corridor.results.tables import Results
 
 __all__ = ["load_model", "run_scenario", "simulate"]
 
@@ -46,7 +46,7 @@ def simulate(
     Parameters
     ----------
     scenario
-        A loaded :class:`~corridor.scenario.Scenario`, or the path of a scenario file.
+        A loaded :class:`~corridor.inputs.scenario.Scenario`, or the path of a scenario file.
     seed
         Overrides the scenario's seed; every random stream derives from it.
     network

@@ -552,7 +552,7 @@ def validate_with_corridor(text: str) -> list[str]:
     import tempfile
 
     from corridor.errors import NetworkError
-    from corridor.network import load_network
+    from corridor.inputs.network import load_network
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "instc.geojson"

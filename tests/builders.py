@@ -6,9 +6,9 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from corridor.network import Leg, Network, Node
-from corridor.scenario import Scenario
-from corridor.specs import DistField, ProcessSpec, ServiceSpec
+from corridor.inputs.network import Leg, Network, Node
+from corridor.inputs.scenario import Scenario
+from corridor.inputs.specs import DistField, ProcessSpec, ServiceSpec
 
 _SERVICE = TypeAdapter(ServiceSpec)
 _DIST = TypeAdapter(DistField)

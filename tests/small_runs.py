@@ -6,10 +6,10 @@ answers can be worked out by hand, and runs it.
 
 from __future__ import annotations
 
-from corridor.network import Network
-from corridor.results import Results
+from corridor.inputs.network import Network
+from corridor.inputs.scenario import Scenario
+from corridor.results.tables import Results
 from corridor.run import simulate
-from corridor.scenario import Scenario
 from tests.builders import flow, leg, network, node, proc, scenario
 
 

@@ -32,11 +32,11 @@ import yaml
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from corridor.compiled import Model, build_model
 from corridor.errors import CorridorError, InputError
-from corridor.network import Network, load_network
-from corridor.routing import k_shortest_routes
-from corridor.scenario import Scenario, load_scenario
+from corridor.inputs.network import Network, load_network
+from corridor.inputs.routing import k_shortest_routes
+from corridor.inputs.scenario import Scenario, load_scenario
+from corridor.model.compile import Model, build_model
 from tests.builders import flow, leg, network, node, proc, scenario
 
 # ----------------------------------------------------------------------------- settings

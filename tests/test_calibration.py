@@ -23,10 +23,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corridor.network import Network, load_network
-from corridor.results import Results
+from corridor.inputs.network import Network, load_network
+from corridor.inputs.scenario import Scenario, load_scenario
+from corridor.results.tables import Results
 from corridor.run import simulate
-from corridor.scenario import Scenario, load_scenario
 
 pytestmark = pytest.mark.slow
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from corridor.cli import main
+from corridor.cli.main import main
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "cli" / "mini.yaml"

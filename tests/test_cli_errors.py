@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from corridor.cli import main
+from corridor.cli.main import main
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "cli" / "mini.yaml"
@@ -220,7 +220,7 @@ def test_console_command_prints_one_message_and_no_traceback(
 def test_negative_seed_is_a_usage_error_without_traceback(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from corridor.cli import main
+    from corridor.cli.main import main
 
     with pytest.raises(SystemExit) as exc:
         main(["run", "docs/examples/mini-scenario.yaml", "--seed", "-1"])
@@ -233,7 +233,7 @@ def test_negative_seed_is_a_usage_error_without_traceback(
 def test_out_that_is_a_file_fails_before_the_run(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    from corridor.cli import main
+    from corridor.cli.main import main
 
     taken = tmp_path / "taken"
     taken.write_text("")

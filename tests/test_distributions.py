@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from pydantic import TypeAdapter, ValidationError
 
-from corridor.distributions import (
+from corridor.inputs.distributions import (
     DIST_NAMES,
     DIST_PARAMS,
     Dist,
@@ -24,8 +24,8 @@ from corridor.distributions import (
     Triangular,
     Uniform,
 )
-from corridor.specs import Strict
-from corridor.yamlio import pydantic_problems
+from corridor.inputs.specs import Strict
+from corridor.inputs.yamlio import pydantic_problems
 
 N_DRAWS = 200_000
 _DIST = TypeAdapter(Dist)

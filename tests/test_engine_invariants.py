@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corridor.network import Network
-from corridor.results import Results
+from corridor.inputs.network import Network
+from corridor.inputs.scenario import Scenario
+from corridor.results.tables import Results
 from corridor.run import simulate
-from corridor.scenario import Scenario
 from tests.builders import flow, leg, network, node, proc, scenario
 
 LOGN = {"dist": "lognormal", "mean": 20.0, "cv": 0.7}
@@ -313,8 +313,8 @@ def _cyclic_garbage_after_run(horizon_days: float) -> tuple[int, int]:
     """(containers, objects only the cycle collector frees) of one engine run."""
     import gc
 
-    from corridor.compiled import build_model
-    from corridor.engine import Engine
+    from corridor.engine.core import Engine
+    from corridor.model.compile import build_model
 
     model = build_model(branching_scenario(horizon_days=horizon_days), branching_network())
     gc.collect()
@@ -343,8 +343,8 @@ def test_engine_leaves_no_growing_cyclic_garbage() -> None:
 def test_engine_run_restores_the_collector_state() -> None:
     import gc
 
-    from corridor.compiled import build_model
-    from corridor.engine import Engine
+    from corridor.engine.core import Engine
+    from corridor.model.compile import build_model
 
     model = build_model(branching_scenario(horizon_days=15), branching_network())
     assert gc.isenabled()
@@ -362,7 +362,7 @@ class _GroupsOnly:
     """An engine that takes every group, even of one container, through the general path."""
 
     def __new__(cls, model: object) -> object:
-        from corridor.engine import Engine
+        from corridor.engine.core import Engine
 
         class GroupsOnly(Engine):
             def visit(
@@ -386,10 +386,10 @@ class _GroupsOnly:
 def test_single_container_path_matches_the_general_path(case: str) -> None:
     # Engine.visit takes a group of one container by a shorter path; it must make exactly the
     # same draws and records as the general path, closures, inspections and fees included.
-    from corridor.compiled import build_model
-    from corridor.engine import Engine
+    from corridor.engine.core import Engine
+    from corridor.inputs.scenario import load_scenario
+    from corridor.model.compile import build_model
     from corridor.run import load_model
-    from corridor.scenario import load_scenario
 
     if case == "branching":
         model = build_model(branching_scenario(horizon_days=90), branching_network())

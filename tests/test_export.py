@@ -12,7 +12,7 @@ import pytest
 
 from corridor import cli, export
 from corridor.errors import CorridorError
-from corridor.results import Results
+from corridor.results.tables import Results
 from tests.small_runs import two_leg_network, two_leg_run
 
 
@@ -105,7 +105,6 @@ def test_export_gis_writes_layers_with_kpis(run: Results, tmp_path: Path) -> Non
 def test_export_command_tables_and_gis(
     saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cli, "_COMMAND_MODULES", ("corridor.cli_report",))
     out = tmp_path / "out"
     # run.json names no network file (the run was in memory), so only tables by default
     assert cli.main(["export", str(saved), "-o", str(out)]) == 0
@@ -120,7 +119,6 @@ def test_export_command_tables_and_gis(
 def test_export_command_rejects_an_unknown_format(
     saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cli, "_COMMAND_MODULES", ("corridor.cli_report",))
     assert cli.main(["export", str(saved), "-o", str(tmp_path), "--format", "csv,shp"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ")

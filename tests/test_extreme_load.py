@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from corridor.cli import main
-from corridor.compiled import Model, build_model
-from corridor.engine import Engine
-from corridor.results import Results
+from corridor.cli.main import main
+from corridor.engine.core import Engine
+from corridor.model.compile import Model, build_model
+from corridor.results.tables import Results
 from corridor.run import simulate
 from tests.builders import flow, leg, network, node, proc, scenario
 from tests.strategies import time_limit

@@ -30,9 +30,9 @@ import pandas as pd
 import pytest
 
 from corridor.errors import CorridorError
-from corridor.results import Results
+from corridor.inputs.scenario import load_scenario
+from corridor.results.tables import Results
 from corridor.run import simulate
-from corridor.scenario import load_scenario
 from tests.signals import default_sigint
 
 REPO = Path(__file__).parent.parent
@@ -289,7 +289,7 @@ def messages(stderr: str) -> list[str]:
 def test_interrupted_run_exits_130_saying_nothing_was_written(
     runs: dict[str, Any], tmp_path: Path, sig: signal.Signals
 ) -> None:
-    # Ctrl-C, and SIGTERM (which corridor.cli turns into the same), during the simulation
+    # Ctrl-C, and SIGTERM (which corridor.cli.main turns into the same), during the simulation
     target = fresh_old(runs, tmp_path / "out")
     proc = start_run(target)
     time.sleep(0.5)

@@ -22,9 +22,9 @@ import pytest
 from hypothesis import given
 
 from corridor.errors import InputError, NetworkError, ScenarioError
-from corridor.network import load_network
+from corridor.inputs.network import load_network
+from corridor.inputs.scenario import load_scenario
 from corridor.run import simulate
-from corridor.scenario import load_scenario
 from tests.strategies import (
     TIME_LIMIT_S,
     Outcome,

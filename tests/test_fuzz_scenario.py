@@ -20,10 +20,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from corridor import yamlio
 from corridor.errors import InputError, ScenarioError
-from corridor.scenario import load_scenario
-from corridor.yamlio import MAX_YAML_BYTES
+from corridor.inputs import yamlio
+from corridor.inputs.scenario import load_scenario
+from corridor.inputs.yamlio import MAX_YAML_BYTES
 from tests.strategies import (
     TIME_LIMIT_S,
     Outcome,

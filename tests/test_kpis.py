@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from corridor import kpis
-from corridor.results import Results
+from corridor.results.tables import Results
 from corridor.run import load_model
 from tests.builders import flow, scenario
 from tests.small_runs import branching_run, two_leg_network, two_leg_run

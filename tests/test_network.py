@@ -1,4 +1,4 @@
-"""Tests of corridor.network: reading and validating the GeoJSON network."""
+"""Tests of corridor.inputs.network: reading and validating the GeoJSON network."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from corridor.errors import InputError, NetworkError
-from corridor.network import Network, Node, load_network
-from corridor.specs import ContinuousService, ProcessSpec, ScheduledService, WhenFullService
+from corridor.inputs.network import Network, Node, load_network
+from corridor.inputs.specs import ContinuousService, ProcessSpec, ScheduledService, WhenFullService
 
 MINI = "mini-network.geojson"
 MINI_3857 = "mini-network-3857.geojson"
@@ -158,7 +158,7 @@ def test_disabled_leg_is_loaded_as_disabled(mini: Network) -> None:
 
 
 def test_summary_line_is_logged(data_dir: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="corridor.network"):
+    with caplog.at_level(logging.INFO, logger="corridor.inputs.network"):
         load_network(data_dir / MINI)
     assert caplog.messages[-1] == (
         "loaded network: 5 nodes, 6 legs (sea 1, rail 2, road 3; 1 disabled)"
@@ -204,7 +204,7 @@ def test_line_far_from_its_node_is_a_warning(
 ) -> None:
     features = small_features()
     features[2]["geometry"]["coordinates"][-1] = [51.0, 40.5]  # about 55 km north of B
-    with caplog.at_level(logging.WARNING, logger="corridor.network"):
+    with caplog.at_level(logging.WARNING, logger="corridor.inputs.network"):
         network = load_network(write_json(collection(features), "net.geojson"))
     assert "L1" in network.legs
     [warning] = [r for r in caplog.records if r.levelno == logging.WARNING]
@@ -217,7 +217,7 @@ def test_line_near_its_node_is_not_a_warning(
 ) -> None:
     features = small_features()
     features[2]["geometry"]["coordinates"][-1] = [51.0, 40.2]  # about 22 km north of B
-    with caplog.at_level(logging.WARNING, logger="corridor.network"):
+    with caplog.at_level(logging.WARNING, logger="corridor.inputs.network"):
         load_network(write_json(collection(features), "net.geojson"))
     assert not [r for r in caplog.records if r.levelno == logging.WARNING]
 

@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import pytest
 
 from corridor import cli, report
-from corridor.results import Results
+from corridor.results.tables import Results
 from tests.chromium import check_page, find_chromium
 from tests.small_runs import branching_network, branching_run, two_leg_network, two_leg_run
 
@@ -107,7 +107,6 @@ def test_write_report_from_a_results_folder(
 def test_report_command_writes_the_page(
     saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cli, "_COMMAND_MODULES", ("corridor.cli_report",))
     out = tmp_path / "report.html"
     assert cli.main(["report", str(saved), "-o", str(out), "--no-tiles"]) == 0
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
@@ -117,7 +116,6 @@ def test_report_command_writes_the_page(
 def test_report_command_on_a_missing_folder_exits_2(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cli, "_COMMAND_MODULES", ("corridor.cli_report",))
     assert cli.main(["report", str(tmp_path / "nope"), "-o", str(tmp_path / "r.html")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ")
@@ -128,7 +126,6 @@ def test_report_command_on_a_missing_folder_exits_2(
 def test_report_help_has_examples(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setattr(cli, "_COMMAND_MODULES", ("corridor.cli_report",))
     with pytest.raises(SystemExit):
         cli.main(["report", "--help"])
     assert "corridor report results/baseline -o report.html" in capsys.readouterr().out

@@ -1,4 +1,4 @@
-"""Tests of corridor.routing: the network graph, k shortest routes and leg-chain checks."""
+"""Tests of corridor.inputs.routing: the network graph, k shortest routes and leg-chain checks."""
 
 from __future__ import annotations
 
@@ -7,17 +7,17 @@ from typing import Any
 
 import pytest
 
-from corridor.distributions import Exponential, Fixed
 from corridor.errors import InputError, Problem
-from corridor.network import Leg, Network, Node, load_network
-from corridor.routing import (
+from corridor.inputs.distributions import Exponential, Fixed
+from corridor.inputs.network import Leg, Network, Node, load_network
+from corridor.inputs.routing import (
     Route,
     RoutingError,
     k_shortest_routes,
     network_graph,
     route_legs_connect,
 )
-from corridor.specs import ContinuousService, ProcessSpec
+from corridor.inputs.specs import ContinuousService, ProcessSpec
 
 CONTINUOUS = ContinuousService(type="continuous")
 EXPONENTIAL_3 = Exponential.model_validate({"dist": "exponential", "mean": 3})

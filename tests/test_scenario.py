@@ -13,10 +13,10 @@ import jsonschema
 import pytest
 import yaml
 
-from corridor.distributions import Fixed, Gamma, Lognormal
 from corridor.errors import ScenarioError
-from corridor.scenario import Scenario, load_scenario, scenario_json_schema
-from corridor.yamlio import MAX_YAML_NODES, line_of, read_yaml
+from corridor.inputs.distributions import Fixed, Gamma, Lognormal
+from corridor.inputs.scenario import Scenario, load_scenario, scenario_json_schema
+from corridor.inputs.yamlio import MAX_YAML_NODES, line_of, read_yaml
 
 DATA = Path(__file__).parent / "data" / "scenarios"
 EXAMPLES = Path(__file__).parent.parent / "docs" / "examples"
@@ -122,7 +122,7 @@ def test_missing_scenario_file_is_reported(tmp_path: Path) -> None:
 
 
 def test_loader_logs_one_summary_line(folder: Path, caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.INFO, logger="corridor.scenario"):
+    with caplog.at_level(logging.INFO, logger="corridor.inputs.scenario"):
         load_scenario(write(folder, MINIMAL))
     assert [r.getMessage() for r in caplog.records] == [
         f"loaded scenario 's' from {folder / 's.yaml'}: 1 flows, 1 routes, 100 days"
@@ -765,8 +765,8 @@ def test_leg_service_values_are_checked(folder: Path) -> None:
 def test_leg_service_change_knows_every_service_type() -> None:
     from typing import get_args, get_type_hints
 
-    from corridor.scenario import ServiceChange
-    from corridor.specs import SERVICE_TYPES
+    from corridor.inputs.scenario import ServiceChange
+    from corridor.inputs.specs import SERVICE_TYPES
 
     assert get_args(get_type_hints(ServiceChange)["type"]) == SERVICE_TYPES
 
@@ -987,9 +987,9 @@ def test_reference_shows_the_example_files_as_they_are() -> None:
 def _documented_names() -> set[str]:
     from typing import get_type_hints
 
-    from corridor.distributions import DIST_PARAMS
-    from corridor.network import LegProperties, NodeProperties
-    from corridor.scenario import (
+    from corridor.inputs.distributions import DIST_PARAMS
+    from corridor.inputs.network import LegProperties, NodeProperties
+    from corridor.inputs.scenario import (
         CapacityChange,
         Closure,
         FleetChange,
@@ -1002,7 +1002,7 @@ def _documented_names() -> set[str]:
         ServiceChange,
         StormSpec,
     )
-    from corridor.specs import SERVICE_MODELS, FleetSpec, ProcessSpec
+    from corridor.inputs.specs import SERVICE_MODELS, FleetSpec, ProcessSpec
 
     models = (
         Scenario, FlowSpec, NodeChange, ProcessChange, LegChange, Closure, StormSpec, Season,
@@ -1022,8 +1022,8 @@ def test_reference_names_every_field() -> None:
 
 
 def test_reference_names_every_distribution_activity_and_node_kind() -> None:
-    from corridor.distributions import DIST_NAMES
-    from corridor.specs import ACTIVITIES, MODES, NODE_KINDS, SERVICE_TYPES, WEEKDAYS
+    from corridor.inputs.distributions import DIST_NAMES
+    from corridor.inputs.specs import ACTIVITIES, MODES, NODE_KINDS, SERVICE_TYPES, WEEKDAYS
 
     text = REFERENCE.read_text(encoding="utf-8")
     names = (*DIST_NAMES, *ACTIVITIES, *NODE_KINDS, *MODES, *SERVICE_TYPES, WEEKDAYS[0])
@@ -1056,7 +1056,7 @@ def test_reference_yaml_snippets_are_valid_scenario_parts() -> None:
 def test_reference_distribution_examples_are_valid() -> None:
     from pydantic import TypeAdapter
 
-    from corridor.distributions import Dist
+    from corridor.inputs.distributions import Dist
 
     adapter = TypeAdapter(Dist)
     (body,) = [b for _, lang, b in _fenced_blocks(REFERENCE.read_text(encoding="utf-8"))

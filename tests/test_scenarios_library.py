@@ -13,10 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from corridor.network import Network, load_network
-from corridor.results import Results
+from corridor.inputs.network import Network, load_network
+from corridor.inputs.scenario import Scenario, load_scenario
+from corridor.results.tables import Results
 from corridor.run import load_model, simulate
-from corridor.scenario import Scenario, load_scenario
 
 SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
-from corridor.network import LegProperties, Network, NodeProperties, load_network
-from corridor.specs import ProcessSpec, ServiceSpec
+from corridor.inputs.network import LegProperties, Network, NodeProperties, load_network
+from corridor.inputs.specs import ProcessSpec, ServiceSpec
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 GEOJSON = SEEDS / "instc.geojson"

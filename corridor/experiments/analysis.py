@@ -29,11 +29,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from corridor.engine.records import STAGE_KINDS
 from corridor.errors import CorridorError
 from corridor.experiments.runs import KIND_COLUMNS
 from corridor.experiments.student_t import t_quantile
-from corridor.records import STAGE_KINDS
-from corridor.results import summarize
+from corridor.results.tables import summarize
 
 __all__ = [
     "METRICS",
@@ -138,7 +138,7 @@ def t_interval(values: Iterable[float], confidence: float = 0.95) -> Interval:
 
 
 def run_summary(table: pd.DataFrame, warmup_h: float, horizon_h: float) -> pd.DataFrame:
-    """Per flow and route of one run: :func:`corridor.results.summarize`, with ``share_*``.
+    """Per flow and route of one run: :func:`corridor.results.tables.summarize`, with ``share_*``.
 
     Parameters
     ----------

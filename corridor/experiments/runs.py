@@ -21,13 +21,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from corridor.engine.records import STAGE_KINDS
 from corridor.errors import CorridorError
 from corridor.experiments.store import NetworkFile
-from corridor.network import Network, load_network
-from corridor.records import STAGE_KINDS
-from corridor.results import Results
+from corridor.inputs.network import Network, load_network
+from corridor.inputs.scenario import Scenario
+from corridor.results.tables import Results
 from corridor.run import simulate
-from corridor.scenario import Scenario
 
 __all__ = ["KIND_COLUMNS", "RunFailedError", "RunOutput", "RunTask", "execute_run", "run_table"]
 

@@ -42,8 +42,8 @@ from corridor.experiments.store import (
     store_lock,
     write_manifest,
 )
-from corridor.network import load_network
-from corridor.scenario import Scenario, load_scenario
+from corridor.inputs.network import load_network
+from corridor.inputs.scenario import Scenario, load_scenario
 
 __all__ = ["SaturationResult", "find_saturation"]
 

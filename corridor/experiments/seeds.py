@@ -1,7 +1,7 @@
 """Run seeds of an experiment, from one root seed with ``numpy.random.SeedSequence``.
 
 Replication ``r`` of *every* scenario of an experiment runs with the same seed, so each
-element's random stream (see :mod:`corridor.streams`) is the same in all scenarios: the
+element's random stream (see :mod:`corridor.model.streams`) is the same in all scenarios: the
 scenarios are compared under common random numbers, and replication ``r`` of scenario A pairs
 with replication ``r`` of scenario B.
 

@@ -34,11 +34,11 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from corridor.errors import InputError, Problem, ScenarioError
 from corridor.experiments.store import NetworkFile, scenario_hash, scenario_key
 from corridor.experiments.sweep import PathError, format_value, parse_path, set_path, short_names
-from corridor.network import Network, load_network
+from corridor.inputs.network import Network, load_network
+from corridor.inputs.scenario import Scenario, load_scenario
+from corridor.inputs.specs import Strict
+from corridor.inputs.yamlio import pydantic_problems, read_yaml
 from corridor.run import load_model
-from corridor.scenario import Scenario, load_scenario
-from corridor.specs import Strict
-from corridor.yamlio import pydantic_problems, read_yaml
 
 __all__ = [
     "Case",

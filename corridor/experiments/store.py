@@ -43,7 +43,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from corridor.errors import CorridorError
-from corridor.scenario import Scenario
+from corridor.inputs.scenario import Scenario
 
 __all__ = [
     "MANIFEST_NAME",

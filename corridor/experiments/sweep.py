@@ -28,9 +28,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from corridor.network import Network
-from corridor.scenario import LegChange, NodeChange, ProcessChange
-from corridor.specs import SERVICE_MODELS
+from corridor.inputs.network import Network
+from corridor.inputs.scenario import LegChange, NodeChange, ProcessChange
+from corridor.inputs.specs import SERVICE_MODELS
 
 __all__ = ["PathError", "format_value", "parse_path", "set_path", "short_names"]
 

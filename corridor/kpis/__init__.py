@@ -1,8 +1,8 @@
 """Key performance indicators: pure functions over a run's tables.
 
-Every function takes the tables of :class:`corridor.results.Results` (``trips``, ``stages``,
+Every function takes the tables of :class:`corridor.results.tables.Results` (``trips``, ``stages``,
 ``departures``, ``resources``) and returns a new :class:`pandas.DataFrame`; nothing is changed
-in place and nothing is drawn (see :mod:`corridor.plots`). Times are hours (``_h``) or days
+in place and nothing is drawn (see :mod:`corridor.views.plots`). Times are hours (``_h``) or days
 (``_days``), distances kilometres, speeds km/h, costs US dollars, emissions kg CO2e.
 
 Every public name is available here (``from corridor import kpis; kpis.time_breakdown(...)``);

@@ -24,7 +24,7 @@ import pandas as pd
 from corridor.kpis.selection import _stages_of, _text, measured_trips
 
 if TYPE_CHECKING:
-    from corridor.network import Network
+    from corridor.inputs.network import Network
 
 __all__ = ["border_crossing_times", "crossing_name", "default_crossings"]
 

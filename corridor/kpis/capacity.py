@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
-    from corridor.compiled import Model
-    from corridor.network import Network
+    from corridor.inputs.network import Network
+    from corridor.model.compile import Model
 
 __all__ = ["load_factors", "resource_series", "servers_of", "utilisation"]
 
@@ -190,8 +190,8 @@ def utilisation(
         The ``resources`` table.
     servers
         Servers per ``(node, process)``: a mapping, the run's compiled
-        :class:`~corridor.compiled.Model` (exact, with capacity changes, via
-        :func:`servers_of`), or the :class:`~corridor.network.Network` (its own servers:
+        :class:`~corridor.model.compile.Model` (exact, with capacity changes, via
+        :func:`servers_of`), or the :class:`~corridor.inputs.network.Network` (its own servers:
         scenario changes are not seen). Processes without a known count get no utilisation.
     end_h, start_h
         The period to average over, hours.
@@ -204,8 +204,8 @@ def utilisation(
         average), ``utilisation`` (``mean_busy / servers``), ``mean_queue``, ``max_queue``
         (jobs waiting), ``mean_wait_h`` and ``p90_wait_h`` (jobs arrived in the period).
     """
-    from corridor.compiled import Model
-    from corridor.network import Network
+    from corridor.inputs.network import Network
+    from corridor.model.compile import Model
 
     if isinstance(servers, Model):
         known = servers_of(servers, end_h)

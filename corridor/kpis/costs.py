@@ -11,7 +11,7 @@ import pandas as pd
 from corridor.kpis.selection import _by_list, _text, measured_trips
 
 if TYPE_CHECKING:
-    from corridor.network import Network
+    from corridor.inputs.network import Network
 
 __all__ = ["cost_per_teu", "stage_costs"]
 

@@ -30,7 +30,6 @@ def run_cli(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> Callable[..., tuple[int, str, str]]:
     """Run ``corridor`` with the experiment commands registered; return (code, out, err)."""
-    monkeypatch.setattr(cli, "_COMMAND_MODULES", ("corridor.cli_experiments",))
 
     def run(*args: str) -> tuple[int, str, str]:
         code = cli.main(list(args))

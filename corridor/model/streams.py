@@ -12,7 +12,7 @@ import hashlib
 
 import numpy as np
 
-from corridor.distributions import Sampler
+from corridor.inputs.distributions import Sampler
 
 __all__ = ["Draws", "name_key", "stream"]
 

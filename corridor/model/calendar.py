@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corridor.scenario import Closure, Scenario, Season, StormSpec
-from corridor.streams import stream
+from corridor.inputs.scenario import Closure, Scenario, Season, StormSpec
+from corridor.model.streams import stream
 
 __all__ = [
     "ClosureRecord",

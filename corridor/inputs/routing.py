@@ -27,7 +27,7 @@ from corridor.errors import InputError, Problem
 if TYPE_CHECKING:
     import networkx
 
-    from corridor.network import Leg, Network, Node
+    from corridor.inputs.network import Leg, Network, Node
 
 __all__ = [
     "WEIGHTS",

@@ -1,8 +1,8 @@
 """Reading a saved results folder back, and exporting results for GIS and spreadsheet users.
 
-A results folder is what :meth:`corridor.results.Results.save` writes: ``trips``, ``stages``,
+A results folder is what :meth:`corridor.results.tables.Results.save` writes: ``trips``, ``stages``,
 ``departures``, ``resources`` and ``closures`` as Parquet, ``summary.csv`` and ``run.json``.
-:func:`read_results` reads it back into a :class:`~corridor.results.Results`.
+:func:`read_results` reads it back into a :class:`~corridor.results.tables.Results`.
 
 Exports:
 
@@ -33,8 +33,8 @@ from corridor.errors import InputError
 if TYPE_CHECKING:
     import geopandas
 
-    from corridor.network import Network
-    from corridor.results import Results
+    from corridor.inputs.network import Network
+    from corridor.results.tables import Results
 
 __all__ = [
     "GIS_FORMATS",
@@ -66,7 +66,7 @@ class ResultsFolderError(InputError):
 
 
 def read_results(directory: str | Path) -> Results:
-    """Read a folder written by :meth:`~corridor.results.Results.save`.
+    """Read a folder written by :meth:`~corridor.results.tables.Results.save`.
 
     Parameters
     ----------
@@ -85,7 +85,7 @@ def read_results(directory: str | Path) -> Results:
         is listed.
     """
     from corridor.errors import Problem
-    from corridor.results import Results
+    from corridor.results.tables import Results
 
     folder = Path(directory)
     hint = "give a folder written by 'corridor run SCENARIO --out FOLDER'"
@@ -141,7 +141,7 @@ def network_for(results: Results, path: str | Path | None = None) -> Network | N
         If ``path`` is given and cannot be loaded.
     """
     from corridor.errors import CorridorError
-    from corridor.network import load_network
+    from corridor.inputs.network import load_network
 
     if path is not None:
         return load_network(path)
@@ -217,15 +217,15 @@ def export_tables(
         ``"csv"`` and/or ``"parquet"``.
     network
         The run's network, for the server counts of the utilisation table (see
-        :func:`corridor.report.servers_for`); without it utilisation is left empty.
+        :func:`corridor.views.report.servers_for`); without it utilisation is left empty.
 
     Returns
     -------
     list of pathlib.Path
         The files written.
     """
-    from corridor.maps import route_kpis
-    from corridor.report import servers_for
+    from corridor.views.maps import route_kpis
+    from corridor.views.report import servers_for
 
     chosen = _check_formats(formats, TABLE_FORMATS)
     out = Path(directory)
@@ -275,7 +275,7 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
 def nodes_with_kpis(network: Network, results: Results) -> geopandas.GeoDataFrame:
     """The network's nodes (points, EPSG:4326) with the time containers spent there.
 
-    Columns: those of :meth:`~corridor.network.Network.nodes_frame`, then ``crossing``
+    Columns: those of :meth:`~corridor.inputs.network.Network.nodes_frame`, then ``crossing``
     (the border crossing of :func:`corridor.kpis.default_crossings`), ``containers``,
     ``mean_delay_h``, ``p90_delay_h``, hours per time category (``<category>_h``) and
     ``max_utilisation`` of the node's capacity-limited processes.
@@ -300,7 +300,7 @@ def nodes_with_kpis(network: Network, results: Results) -> geopandas.GeoDataFram
 def legs_with_kpis(network: Network, results: Results) -> geopandas.GeoDataFrame:
     """The network's legs (lines, EPSG:4326) with their departures and load factors.
 
-    Columns: those of :meth:`~corridor.network.Network.legs_frame`, then ``departures``,
+    Columns: those of :meth:`~corridor.inputs.network.Network.legs_frame`, then ``departures``,
     ``teu_carried``, ``capacity_teu``, ``load_factor``, ``share_full``, ``containers``
     (delivered containers that travelled the leg), ``mean_wait_h`` (waiting for a departure,
     per container) and ``mean_travel_h``.
@@ -333,13 +333,13 @@ def routes_with_kpis(
     """The simulated routes as lines (the chain of their legs) with their KPIs.
 
     Columns: ``route``, ``legs`` (ids joined by ``" > "``), the columns of
-    :func:`corridor.maps.route_kpis` and ``geometry``.
+    :func:`corridor.views.maps.route_kpis` and ``geometry``.
     """
     import geopandas
     import shapely
     from shapely.geometry import LineString, MultiLineString
 
-    from corridor.maps import route_kpis
+    from corridor.views.maps import route_kpis
 
     table = route_kpis(results, promised_days)
     chain = kpis.route_legs(results.stages, results.departures)

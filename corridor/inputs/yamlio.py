@@ -26,9 +26,9 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import ValidationError
 
-from corridor.distributions import DIST_NAMES, DIST_PARAMS
 from corridor.errors import InputError, Problem, format_location
-from corridor.specs import SERVICE_MODELS, SERVICE_TYPES
+from corridor.inputs.distributions import DIST_NAMES, DIST_PARAMS
+from corridor.inputs.specs import SERVICE_MODELS, SERVICE_TYPES
 
 __all__ = [
     "MAX_YAML_BYTES",
@@ -297,7 +297,7 @@ def line_of(lines: Mapping[Loc, int] | str | Path, loc: Iterable[str | int]) -> 
     ``lines`` is a document's line map (:attr:`YamlDocument.lines`) or a YAML file, which is
     then read again (for error messages only; None if it cannot be read). A location that
     came from another file through ``extends`` is not in that file: prefer
-    :meth:`corridor.scenario.Scenario.problem`, which knows every file's lines.
+    :meth:`corridor.inputs.scenario.Scenario.problem`, which knows every file's lines.
     """
     if isinstance(lines, (str, Path)):
         try:

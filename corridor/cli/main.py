@@ -7,7 +7,6 @@ status 2, with no traceback. Anything else is a bug in corridor and keeps its tr
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import logging
 import math
@@ -21,15 +20,15 @@ from pathlib import Path
 import pandas as pd
 
 from corridor import __version__
+from corridor.cli import experiments as experiment_commands
+from corridor.cli import report as report_commands
 from corridor.errors import CorridorError
-from corridor.results import check_output_folder
+from corridor.results.tables import check_output_folder
 
 __all__ = ["main"]
 
 EXIT_USAGE = 2
 
-# modules with a ``register(subparsers)`` function that adds their commands
-_COMMAND_MODULES: tuple[str, ...] = ("corridor.cli_experiments", "corridor.cli_report")
 
 _RUN_EXAMPLES = """\
 examples:
@@ -92,8 +91,8 @@ def format_summary(summary: pd.DataFrame) -> str:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from corridor.inputs.scenario import load_scenario
     from corridor.run import simulate
-    from corridor.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     if args.out is not None:
@@ -132,9 +131,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from corridor.network import load_network
+    from corridor.inputs.network import load_network
+    from corridor.inputs.scenario import load_scenario
     from corridor.run import load_model
-    from corridor.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     assert scenario.network_path is not None
@@ -149,8 +148,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_routes(args: argparse.Namespace) -> int:
-    from corridor.network import load_network
-    from corridor.routing import k_shortest_routes
+    from corridor.inputs.network import load_network
+    from corridor.inputs.routing import k_shortest_routes
 
     network = load_network(args.network)
     routes = k_shortest_routes(network, args.origin, args.destination, k=args.k, weight=args.by)
@@ -173,7 +172,7 @@ def _cmd_routes(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
-    from corridor.scenario import scenario_json_schema
+    from corridor.inputs.scenario import scenario_json_schema
 
     print(json.dumps(scenario_json_schema(), indent=2))
     return 0
@@ -277,9 +276,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=_cmd_schema)
 
-    # commands of other parts of the package register themselves here
-    for module in _COMMAND_MODULES:
-        importlib.import_module(module).register(sub)
+    experiment_commands.register(sub)
+    report_commands.register(sub)
     return parser
 
 

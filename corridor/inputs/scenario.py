@@ -35,16 +35,16 @@ from pydantic import (
 from pydantic_core import InitErrorDetails, PydanticCustomError
 from typing_extensions import TypedDict
 
-from corridor.distributions import Dist
 from corridor.errors import Problem, ScenarioError, format_location
-from corridor.specs import (
+from corridor.inputs.distributions import Dist
+from corridor.inputs.specs import (
     SERVICE_MODELS,
     Activity,
     ProcessSpec,
     Strict,
     Weekday,
 )
-from corridor.yamlio import Loc, Place, YamlDocument, place_of, pydantic_problems, read_yaml
+from corridor.inputs.yamlio import Loc, Place, YamlDocument, place_of, pydantic_problems, read_yaml
 
 __all__ = [
     "CapacityChange",

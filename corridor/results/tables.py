@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor.compiled import Model
+from corridor.model.compile import Model
 from corridor.errors import OutputError
-from corridor.records import DWELL, SERVICE, STAGE_KINDS, TRAVEL, Recorder, as_numpy
+from corridor.engine.records import DWELL, SERVICE, STAGE_KINDS, TRAVEL, Recorder, as_numpy
 
 __all__ = ["SUMMARY_COLUMNS", "TABLES", "Results", "check_output_folder", "summarize"]
 

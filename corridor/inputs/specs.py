@@ -15,9 +15,9 @@ from typing import Annotated, Literal, Union, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from corridor.distributions import Dist, Fixed
-from corridor.distributions import DistSpec as DistSpec  # re-exported for older imports
-from corridor.distributions import as_dist as as_dist  # re-exported for older imports
+from corridor.inputs.distributions import Dist, Fixed
+from corridor.inputs.distributions import DistSpec as DistSpec  # re-exported for older imports
+from corridor.inputs.distributions import as_dist as as_dist  # re-exported for older imports
 
 __all__ = [
     "ACTIVITIES",

@@ -16,13 +16,13 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
-from corridor.distributions import Sampler
 from corridor.errors import Problem, ScenarioError, format_location
-from corridor.network import Leg, Network, Node
-from corridor.scenario import ProcessChange, Scenario
-from corridor.specs import WEEKDAYS, ProcessSpec, ServiceSpec
-from corridor.windows import ClosureRecord, OpenTimes, storm_closures, window_hours
-from corridor.yamlio import pydantic_problems
+from corridor.inputs.distributions import Sampler
+from corridor.inputs.network import Leg, Network, Node
+from corridor.inputs.scenario import ProcessChange, Scenario
+from corridor.inputs.specs import WEEKDAYS, ProcessSpec, ServiceSpec
+from corridor.inputs.yamlio import pydantic_problems
+from corridor.model.calendar import ClosureRecord, OpenTimes, storm_closures, window_hours
 
 __all__ = [
     "AT_DESTINATION",

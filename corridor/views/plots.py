@@ -22,8 +22,8 @@ if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from corridor.compiled import Model
-    from corridor.network import Network
+    from corridor.inputs.network import Network
+    from corridor.model.compile import Model
 
 __all__ = [
     "CATEGORY_COLORS",

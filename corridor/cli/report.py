@@ -37,7 +37,7 @@ def _positive_days(text: str) -> float:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from corridor.report import write_report
+    from corridor.views.report import write_report
 
     out = write_report(
         args.results,
@@ -52,7 +52,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from corridor.export import (
+    from corridor.views.export import (
         GIS_FORMATS,
         TABLE_FORMATS,
         export_gis,

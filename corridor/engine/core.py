@@ -20,8 +20,8 @@ How time passes (see DESIGN.md, "The model"):
 * Closures: nothing starts service at, or departs from, a closed node, and nothing departs on a
   closed leg; the time is recorded as a ``closure`` stage.
 
-The engine sees only the frozen :class:`corridor.compiled.Model`; records go to a
-:class:`corridor.records.Recorder`.
+The engine sees only the frozen :class:`corridor.model.compile.Model`; records go to a
+:class:`corridor.engine.records.Recorder`.
 
 What a container costs (docs/performance.md has the measurements): most groups are a single
 container (a new one at its origin, a truck, a container just served at a crane), so a group of
@@ -46,7 +46,10 @@ from typing import Any, cast
 
 import simpy
 
-from corridor.compiled import (
+from corridor.engine.records import CLOSURE, DWELL, QUEUE, SERVICE, TRAVEL, WAIT, Recorder
+from corridor.inputs.distributions import Exponential, Fixed
+from corridor.model.calendar import OpenTimes
+from corridor.model.compile import (
     AT_DESTINATION,
     AT_ORIGIN,
     AT_TRANSIT,
@@ -56,10 +59,7 @@ from corridor.compiled import (
     NodeRT,
     ProcessRT,
 )
-from corridor.distributions import Exponential, Fixed
-from corridor.records import CLOSURE, DWELL, QUEUE, SERVICE, TRAVEL, WAIT, Recorder
-from corridor.streams import Draws, Uniforms, stream
-from corridor.windows import OpenTimes
+from corridor.model.streams import Draws, Uniforms, stream
 
 __all__ = ["Engine"]
 

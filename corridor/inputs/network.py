@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
-from corridor.distributions import DistSpec
 from corridor.errors import NetworkError, Problem, format_location
-from corridor.specs import (
+from corridor.inputs.distributions import DistSpec
+from corridor.inputs.specs import (
     MODES,
     NODE_KINDS,
     ContinuousService,

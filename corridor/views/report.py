@@ -25,8 +25,8 @@ from corridor import kpis
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from corridor.network import Network
-    from corridor.results import Results
+    from corridor.inputs.network import Network
+    from corridor.results.tables import Results
 
 __all__ = ["build_report", "servers_for", "write_report"]
 
@@ -134,8 +134,8 @@ def servers_for(
     scenario_file = results.meta.get("scenario_file")
     if network is not None and scenario_file and Path(str(scenario_file)).is_file():
         try:
-            from corridor.compiled import build_model
-            from corridor.scenario import load_scenario
+            from corridor.inputs.scenario import load_scenario
+            from corridor.model.compile import build_model
 
             model = build_model(load_scenario(str(scenario_file)), network, results.seed)
             return kpis.servers_of(model, results.horizon_h)
@@ -169,7 +169,7 @@ def build_report(
     ----------
     results
         A run's results (from :func:`corridor.run.simulate` or
-        :func:`corridor.export.read_results`).
+        :func:`corridor.views.export.read_results`).
     network
         The run's network, for the maps and the cost-distance chart; without it those are
         left out.
@@ -451,7 +451,7 @@ def write_report(
     Parameters
     ----------
     results_dir
-        A folder written by :meth:`~corridor.results.Results.save`.
+        A folder written by :meth:`~corridor.results.tables.Results.save`.
     out_path
         The ``.html`` file to write.
     network_path
@@ -476,8 +476,8 @@ def write_report(
     NetworkError
         If ``network_path`` is given and cannot be loaded.
     """
-    from corridor.export import network_for, read_results
-    from corridor.maps import write_text_atomic
+    from corridor.views.export import network_for, read_results
+    from corridor.views.maps import write_text_atomic
 
     results = read_results(results_dir)
     network = network_for(results, network_path) if with_map else None

@@ -20,15 +20,15 @@ import numpy as np
 import pandas as pd
 
 from corridor import kpis
-from corridor.plots import MODE_COLORS
+from corridor.views.plots import MODE_COLORS
 
 if TYPE_CHECKING:
     import folium
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
-    from corridor.network import Network
-    from corridor.results import Results
+    from corridor.inputs.network import Network
+    from corridor.results.tables import Results
 
 __all__ = [
     "interactive_map",
@@ -133,7 +133,7 @@ def plot_network_map(
     """
     from matplotlib.lines import Line2D
 
-    from corridor.plots import _axes
+    from corridor.views.plots import _axes
 
     fig, ax = _axes(ax, (9, 8))
     legs = network.legs_frame()
@@ -451,7 +451,7 @@ def _route_rows(r: pd.Series) -> list[tuple[str, str]]:
 def _hex_route_colors(names: list[str]) -> dict[str, str]:
     from matplotlib.colors import to_hex
 
-    from corridor.plots import _route_colors
+    from corridor.views.plots import _route_colors
 
     return {k: to_hex(v) for k, v in _route_colors(names).items()}
 

@@ -1,0 +1,1 @@
+"""Pictures and files from the tables: plots, maps, the HTML report and exports."""
