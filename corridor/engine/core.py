@@ -178,9 +178,7 @@ class Engine:
     def __init__(self, model: Model) -> None:
         self.m = model
         self.env = simpy.Environment()
-        self.rec = Recorder(
-            stages=model.scenario.outputs.stages, resources=model.scenario.outputs.resources
-        )
+        self.rec = Recorder(stages=model.keep_stages, resources=model.keep_resources)
         self.horizon = model.horizon_h
         seed = model.seed
         # closures, or None where an element never closes (tested per container)
@@ -891,7 +889,7 @@ def _wake(ev: simpy.Event, _timer: simpy.Event) -> None:
 
 def _next_weekday_slot(model: Model, leg: LegRT, after: float) -> float:
     """The first departure strictly after ``after`` on the leg's weekdays (hours)."""
-    start = model.scenario.start_date
+    start = model.start_date
     # hours from the scenario start back to the midnight of its first day
     midnight_offset = start.hour + start.minute / 60 + start.second / 3600
     weekday0 = start.weekday()

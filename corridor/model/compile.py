@@ -9,6 +9,7 @@ is simulated; all problems are reported together in one :class:`ScenarioError`.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -152,7 +153,12 @@ class SeasonRT:
 class Model:
     """Everything a run needs, as plain frozen data."""
 
-    scenario: Scenario
+    name: str  # the scenario's name
+    start_date: dt.datetime  # the calendar moment of hour 0
+    horizon_h: float
+    warmup_h: float
+    keep_stages: bool  # record the stages table
+    keep_resources: bool  # record the resources table
     seed: int
     nodes: tuple[NodeRT, ...]
     legs: tuple[LegRT, ...]
@@ -164,14 +170,6 @@ class Model:
     closure_records: tuple[ClosureRecord, ...]
     seasons: tuple[tuple[SeasonRT, ...], ...]  # per leg
     capacity_changes: tuple[tuple[float, int, int, int], ...]  # (t_h, node, process, servers)
-
-    @property
-    def horizon_h(self) -> float:
-        return self.scenario.horizon_h
-
-    @property
-    def warmup_h(self) -> float:
-        return self.scenario.warmup_h
 
 
 class _Problems:
@@ -637,7 +635,12 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
         RouteRT(i, name, lg, nd, cum) for i, (name, lg, nd, cum) in enumerate(route_objs)
     )
     return Model(
-        scenario=scenario,
+        name=scenario.name,
+        start_date=scenario.start_date,
+        horizon_h=scenario.horizon_h,
+        warmup_h=scenario.warmup_h,
+        keep_stages=scenario.outputs.stages,
+        keep_resources=scenario.outputs.resources,
         seed=run_seed,
         nodes=tuple(node_rts),
         legs=tuple(leg_rts),

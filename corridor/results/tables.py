@@ -143,7 +143,7 @@ class Results:
     ) -> Results:
         """Build the tables of a finished run."""
         horizon = model.horizon_h
-        start = pd.Timestamp(model.scenario.start_date)
+        start = pd.Timestamp(model.start_date)
         flows = [f.id for f in model.flows]
         routes = [r.name for r in model.routes]
         nodes = [n.id for n in model.nodes]
@@ -411,7 +411,7 @@ class Results:
         route_table = pd.DataFrame(route_rows, columns=ROUTE_COLUMNS)
 
         return cls(
-            scenario_name=model.scenario.name,
+            scenario_name=model.name,
             seed=model.seed,
             start_date=start,
             horizon_h=horizon,
