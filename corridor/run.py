@@ -10,7 +10,8 @@ from corridor.engine.core import Engine
 from corridor.errors import ScenarioError
 from corridor.inputs.network import Network, load_network
 from corridor.inputs.scenario import Scenario, load_scenario
-from corridor.model.compile import Model, build_model
+from corridor.model.compile import build_model
+from corridor.model.runtime import Model
 from corridor.results.tables import Results
 
 __all__ = ["load_model", "run_scenario", "simulate"]

@@ -376,8 +376,8 @@ class _GroupsOnly:
             ) -> None:
                 self._visit_group(node_idx, cids, times, pidx, pending, first)
 
-            def _arrive_one(self, leg: Any, c: int) -> None:
-                self._arrive(leg, [c])
+            def visit_one(self, node_idx: int, c: int, t: float, pidx: int, due: bool) -> None:
+                self._visit_group(node_idx, [c], [t], pidx, [0] if due else None, 0)
 
         return GroupsOnly(model)  # type: ignore[arg-type]
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from corridor.inputs.network import Network
-    from corridor.model.compile import Model
+    from corridor.model.runtime import Model
 
 __all__ = ["load_factors", "resource_series", "servers_of", "utilisation"]
 
@@ -205,7 +205,7 @@ def utilisation(
         (jobs waiting), ``mean_wait_h`` and ``p90_wait_h`` (jobs arrived in the period).
     """
     from corridor.inputs.network import Network
-    from corridor.model.compile import Model
+    from corridor.model.runtime import Model
 
     if isinstance(servers, Model):
         known = servers_of(servers, end_h)

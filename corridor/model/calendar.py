@@ -8,25 +8,17 @@ the run's horizon.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 
 import numpy as np
 
 from corridor.inputs.scenario import Closure, Scenario, Season, StormSpec
+from corridor.model.runtime import ClosureRecord, SeasonRT, Window
+from corridor.model.samplers import sampler_of
 from corridor.model.streams import stream
 
-__all__ = [
-    "ClosureRecord",
-    "OpenTimes",
-    "merge_windows",
-    "storm_closures",
-    "window_hours",
-]
-
-Window = tuple[float, float]
+__all__ = ["closure_records", "seasons_by_leg", "storm_closures", "window_hours"]
 
 
 def _annual(month_day: str, year: int) -> dt.datetime:
@@ -74,27 +66,6 @@ def window_hours(window: Closure | Season, scenario: Scenario) -> list[Window]:
     return [(max(0.0, a), min(horizon, b)) for a, b in out if b > 0 and a < horizon and b > a]
 
 
-def merge_windows(windows: Iterable[Window]) -> list[Window]:
-    """Sorted, non-overlapping windows covering the same time (touching windows joined)."""
-    merged: list[list[float]] = []
-    for start, end in sorted(windows):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    return [(a, b) for a, b in merged]
-
-
-@dataclass(frozen=True, slots=True)
-class ClosureRecord:
-    """One closure of one element, for the output table."""
-
-    element: str
-    start_h: float
-    end_h: float
-    reason: str
-
-
 def storm_closures(storm: StormSpec, scenario: Scenario, seed: int) -> list[ClosureRecord]:
     """Storms drawn month by month from the storm's own stream.
 
@@ -103,7 +74,7 @@ def storm_closures(storm: StormSpec, scenario: Scenario, seed: int) -> list[Clos
     lasts one draw of ``duration_h`` and closes every listed element.
     """
     rng = stream(seed, f"storms:{storm.name}")
-    duration = storm.duration_h.compile()
+    duration = sampler_of(storm.duration_h)
     horizon = scenario.horizon_h
     start = scenario.start_date
     out: list[ClosureRecord] = []
@@ -130,33 +101,42 @@ def storm_closures(storm: StormSpec, scenario: Scenario, seed: int) -> list[Clos
     return out
 
 
-class OpenTimes:
-    """When an element is open: the merged closure windows of one element."""
+def closure_records(scenario: Scenario, seed: int) -> list[ClosureRecord]:
+    """Every closure of the run: the scenario's windows, then its generated storms."""
+    records: list[ClosureRecord] = []
+    for closure in scenario.closures:
+        for elem in closure.elements:
+            records.extend(
+                ClosureRecord(elem, a, b, closure.reason or "closure")
+                for a, b in window_hours(closure, scenario)
+            )
+    for storm in scenario.storms:
+        records.extend(storm_closures(storm, scenario, seed))
+    return records
 
-    __slots__ = ("_ends", "_starts")
 
-    def __init__(self, windows: Sequence[Window]) -> None:
-        merged = merge_windows(windows)
-        self._starts = [a for a, _ in merged]
-        self._ends = [b for _, b in merged]
+def seasons_by_leg(scenario: Scenario, leg_ids: Sequence[str]) -> list[list[SeasonRT]]:
+    """The season windows inside the horizon of each leg, in the order of ``leg_ids``.
 
-    def __bool__(self) -> bool:
-        return bool(self._starts)
-
-    def open_at(self, t: float) -> float:
-        """The first moment at or after ``t`` when the element is open."""
-        i = bisect.bisect_right(self._starts, t) - 1
-        if i >= 0 and t < self._ends[i]:
-            return self._ends[i]
-        return t
-
-    def closed_between(self, a: float, b: float) -> float:
-        """Hours of closure inside [a, b]."""
-        if not self._starts or b <= a:
-            return 0.0
-        total = 0.0
-        i = max(0, bisect.bisect_right(self._starts, a) - 1)
-        while i < len(self._starts) and self._starts[i] < b:
-            total += max(0.0, min(b, self._ends[i]) - max(a, self._starts[i]))
-            i += 1
-        return total
+    Seasons naming an unknown leg are skipped here (the checks report them).
+    """
+    position = {leg_id: i for i, leg_id in enumerate(leg_ids)}
+    out: list[list[SeasonRT]] = [[] for _ in leg_ids]
+    for season in scenario.seasons:
+        extra = sampler_of(season.extra_delay_h) if season.extra_delay_h is not None else None
+        for leg_id in season.legs:
+            if leg_id not in position:
+                continue
+            for a, b in window_hours(season, scenario):
+                out[position[leg_id]].append(
+                    SeasonRT(
+                        season.name,
+                        a,
+                        b,
+                        season.speed_factor,
+                        season.capacity_factor,
+                        season.headway_factor,
+                        extra,
+                    )
+                )
+    return out

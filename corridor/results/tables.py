@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from corridor.model.compile import Model
+from corridor.model.runtime import Model
 from corridor.errors import OutputError
 from corridor.engine.records import DWELL, SERVICE, STAGE_KINDS, TRAVEL, Recorder, as_numpy
 

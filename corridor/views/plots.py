@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from corridor.inputs.network import Network
-    from corridor.model.compile import Model
+    from corridor.model.runtime import Model
 
 __all__ = [
     "CATEGORY_COLORS",
