@@ -60,6 +60,9 @@ class Engine(NodeProcesses, LegServices):
         try:
             return self._run()
         finally:
+            # The process steps hold the record buffers' append methods; drop them, so that
+            # the buffers can be freed one by one as the tables are built from them.
+            self.steps = []
             if was_enabled:
                 gc.enable()
 
