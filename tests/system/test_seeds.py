@@ -22,8 +22,8 @@ from pydantic import TypeAdapter
 
 from corridor.inputs.network import LegProperties, Network, NodeProperties, load_network
 from corridor.inputs.specs import ProcessSpec, ServiceSpec
+from tests.paths import SEEDS
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 GEOJSON = SEEDS / "instc.geojson"
 TABLE = SEEDS / "network.yaml"
 SCRIPT = SEEDS / "build_network.py"

@@ -1,54 +1,16 @@
-"""The engine against answers known independently: hand computation and queueing theory."""
+"""Tests of corridor.engine.legs: timetables, when-full vehicles, fleets, closures, through legs.
+
+Each with an answer computed by hand.
+"""
 
 from __future__ import annotations
-
-import math
 
 import numpy as np
 import pytest
 
 from corridor.run import simulate
+from tests import builders
 from tests.builders import flow, leg, network, node, proc, scenario
-
-
-def erlang_c_wait(lam: float, mu: float, c: int) -> float:
-    """Mean wait in queue of an M/M/c queue (Erlang C)."""
-    a = lam / mu
-    rho = a / c
-    assert rho < 1
-    tail = a**c / (math.factorial(c) * (1 - rho))
-    p0 = 1.0 / (sum(a**k / math.factorial(k) for k in range(c)) + tail)
-    return tail * p0 / (c * mu - lam)
-
-
-def test_deterministic_chain_transit_is_sum_of_running_times_and_dwells() -> None:
-    # A --sea 1000 km @ 25 km/h--> B --rail 600 km @ 40 km/h--> C --road 180 km @ 45 km/h--> D
-    net = network(
-        [
-            node("A", proc("gate", 3.0)),
-            node(
-                "B", proc("unload", 5.0, activity="handling"), proc("yard", 24.0, activity="yard")
-            ),
-            node("C", proc("border", 30.0, activity="border", per="vehicle")),
-            node("D", proc("deliver", 2.0, at=["destination"])),
-        ],
-        [
-            leg("AB", "A", "B", 1000, 25, mode="sea"),
-            leg("BC", "B", "C", 600, 40),
-            leg("CD", "C", "D", 180, 45, mode="road"),
-        ],
-    )
-    sc = scenario(
-        [flow("f", "A", "D", 10, ["r"], arrival="fixed")],
-        {"r": ["AB", "BC", "CD"]},
-        horizon_days=30,
-    )
-    res = simulate(sc, network=net)
-    expected_h = 3 + 1000 / 25 + 5 + 24 + 600 / 40 + 30 + 180 / 45 + 2
-    done = res.trips.dropna(subset=["transit_h"])
-    assert len(done) > 240  # 10 a day for 30 days, less those still under way
-    np.testing.assert_allclose(done["transit_h"].to_numpy(), expected_h, rtol=0, atol=1e-9)
-    assert (done["km"] == 1780).all()
 
 
 def test_scheduled_departures_with_ample_capacity_give_mean_wait_of_half_the_headway() -> None:
@@ -77,41 +39,6 @@ def test_scheduled_departures_with_ample_capacity_give_mean_wait_of_half_the_hea
     # nothing is left behind: every departure leaves with room to spare
     assert (res.departures["load_teu"] < 10_000).all()
     assert res.summary()["status"].tolist() == ["ok"]
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(("servers", "lam"), [(1, 0.7), (3, 2.1)])
-def test_capacity_limited_node_matches_erlang_c_mean_wait(servers: int, lam: float) -> None:
-    mu = 1.0  # exponential service, mean 1 h
-    net = network(
-        [
-            node(
-                "A",
-                proc(
-                    "lanes",
-                    {"dist": "exponential", "mean": 1 / mu},
-                    servers=servers,
-                    activity="border",
-                ),
-            ),
-            node("B"),
-        ],
-        [leg("AB", "A", "B", 10, 10)],
-    )
-    theory = erlang_c_wait(lam, mu, servers)
-    means = []
-    for seed in (11, 12, 13):
-        sc = scenario(
-            [flow("f", "A", "B", lam * 24, ["r"])],
-            {"r": ["AB"]},
-            horizon_days=1500,
-            warmup_days=20,
-            seed=seed,
-        )
-        jobs = simulate(sc, network=net).resources
-        jobs = jobs[jobs["arrival_h"] > 20 * 24].dropna(subset=["start_h"])
-        means.append(jobs["wait_h"].mean())
-    assert np.mean(means) == pytest.approx(theory, rel=0.06)
 
 
 def test_when_full_vehicle_leaves_when_capacity_is_reached() -> None:
@@ -226,26 +153,6 @@ def test_fleet_bounds_throughput_at_vehicles_times_capacity_over_cycle_time() ->
     assert res.summary()["status"].tolist() == ["saturated"]
 
 
-def test_node_closure_delays_service_start_and_records_closure_time() -> None:
-    net = network(
-        [node("A"), node("B", proc("customs", 2.0, activity="customs")), node("C")],
-        [leg("AB", "A", "B", 50, 50), leg("BC", "B", "C", 50, 50)],
-    )
-    sc = scenario(
-        [flow("f", "A", "C", 24, ["r"], arrival="fixed")],
-        {"r": ["AB", "BC"]},
-        horizon_days=3,
-        closures=[{"elements": "B", "start_day": 1, "duration_h": 6}],
-    )
-    res = simulate(sc, network=net)
-    st = res.stages
-    svc = st[(st["element"] == "B") & (st["kind"] == "service")]
-    assert not ((svc["start_h"] >= 24) & (svc["start_h"] < 30)).any()
-    closed = st[(st["element"] == "B") & (st["kind"] == "closure")]
-    assert closed["end_h"].max() == pytest.approx(30.0)
-    assert len(closed) == 6  # arrivals at 24..29 h (1 h running after ready at 23..28 h)
-
-
 def test_weekday_timetable_departs_on_the_named_days_only() -> None:
     net = network(
         [node("A"), node("B")],
@@ -313,3 +220,35 @@ def test_through_leg_keeps_the_train_together_past_a_junction_and_a_border() -> 
         done["transit_h"], np.ceil(created / 10 - 1e-9) * 10 - created + 20, atol=1e-9
     )
     assert not (res.stages["element"].isin(["JK", "KB"]) & (res.stages["kind"] == "wait")).any()
+
+
+def test_scheduled_fleet_leg_skips_slots_missed_during_a_closure() -> None:
+    net = builders.network(
+        [builders.node("A"), builders.node("B")],
+        [
+            builders.leg(
+                "AB",
+                "A",
+                "B",
+                100,
+                50,
+                service={
+                    "type": "scheduled",
+                    "headway_h": 1,
+                    "capacity_teu": 10,
+                    "fleet": {"vehicles": 1},
+                },
+            )
+        ],
+    )
+    # the one ship leaves at 0 h and is back at 4 h; the leg is closed from 1.5 h to 3.5 h
+    sc = builders.scenario(
+        [builders.flow("f", "A", "B", 24, ["r"])],
+        {"r": ["AB"]},
+        horizon_days=2,
+        closures=[{"elements": ["AB"], "start_day": 0.0625, "duration_h": 2}],
+    )
+    deps = simulate(sc, network=net).departures
+    out = deps[deps["direction"] == "out"]["depart_h"].to_numpy()
+    assert out[0] == 0.0
+    assert np.all(np.diff(out) >= 4.0)  # one ship: a round trip between departures

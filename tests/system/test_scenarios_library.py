@@ -17,8 +17,8 @@ from corridor.inputs.network import Network, load_network
 from corridor.inputs.scenario import Scenario, load_scenario
 from corridor.results.tables import Results
 from corridor.run import load_model, simulate
+from tests.paths import SCENARIOS
 
-SCENARIOS = Path(__file__).resolve().parent.parent / "scenarios"
 FILES = sorted(SCENARIOS.glob("*.yaml"))
 IDS = [p.stem for p in FILES]
 

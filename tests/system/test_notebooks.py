@@ -16,7 +16,9 @@ import pytest
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
-NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
+from tests.paths import NOTEBOOKS
+
+NOTEBOOK_DIR = NOTEBOOKS
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 CELL_TIMEOUT_S = 240
 QUICK_SWITCH = 'os.environ.get("CORRIDOR_NOTEBOOK_QUICK") == "1"'

@@ -33,9 +33,9 @@ from corridor.errors import CorridorError
 from corridor.inputs.scenario import load_scenario
 from corridor.results.tables import Results
 from corridor.run import simulate
+from tests.paths import REPO
 from tests.signals import default_sigint
 
-REPO = Path(__file__).parent.parent
 MINI = REPO / "tests" / "data" / "cli" / "mini.yaml"
 OLD_SEED, NEW_SEED = 1, 2
 TEMP_NAME = re.compile(r"\.[a-z_]+\.(parquet|csv|json)\.[A-Za-z0-9_]+\.tmp")

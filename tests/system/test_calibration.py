@@ -17,7 +17,6 @@ Every test here runs the simulator for a few seconds, so all are marked slow.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,11 +26,10 @@ from corridor.inputs.network import Network, load_network
 from corridor.inputs.scenario import Scenario, load_scenario
 from corridor.results.tables import Results
 from corridor.run import simulate
+from tests.paths import SCENARIOS, SEEDS
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
-SCENARIOS = ROOT / "scenarios"
 
 OBSERVED_2016_DAYS = 22.5  # ship loaded in Mumbai 20 Sep 2016, at Vorsino 12 Oct: "23 days"
 OBSERVED_2022_DAYS = 24.0  # St Petersburg -> Nhava Sheva, Jun 2022: "the entire journey took 24 d"
@@ -99,7 +97,7 @@ def between_days(
 
 @pytest.fixture(scope="module")
 def network() -> Network:
-    return load_network(ROOT / "seeds" / "instc.geojson")
+    return load_network(SEEDS / "instc.geojson")
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,6 @@ from hypothesis import given
 from corridor.model.compile import Model, build_model
 from corridor.results.tables import Results
 from corridor.run import simulate
-from tests import builders
 from tests.strategies import ModelSpec, fuzz_settings, model_specs, time_limit
 
 EXAMPLES = 100
@@ -268,72 +267,3 @@ def test_same_seed_gives_identical_tables_here_and_in_a_spawned_process() -> Non
 # Counterexamples a longer random search found (model_specs with other seeds), cut down to
 # the smallest model that shows them: two engine bugs, fixed in the engine since. Kept so
 # that they stay fixed.
-
-
-def test_scheduled_fleet_leg_skips_slots_missed_during_a_closure() -> None:
-    net = builders.network(
-        [builders.node("A"), builders.node("B")],
-        [
-            builders.leg(
-                "AB",
-                "A",
-                "B",
-                100,
-                50,
-                service={
-                    "type": "scheduled",
-                    "headway_h": 1,
-                    "capacity_teu": 10,
-                    "fleet": {"vehicles": 1},
-                },
-            )
-        ],
-    )
-    # the one ship leaves at 0 h and is back at 4 h; the leg is closed from 1.5 h to 3.5 h
-    sc = builders.scenario(
-        [builders.flow("f", "A", "B", 24, ["r"])],
-        {"r": ["AB"]},
-        horizon_days=2,
-        closures=[{"elements": ["AB"], "start_day": 0.0625, "duration_h": 2}],
-    )
-    deps = simulate(sc, network=net).departures
-    out = deps[deps["direction"] == "out"]["depart_h"].to_numpy()
-    assert out[0] == 0.0
-    assert np.all(np.diff(out) >= 4.0)  # one ship: a round trip between departures
-
-
-def test_container_served_early_leaves_when_ready_not_with_its_group() -> None:
-    # a train of two containers: at N one dwells 1 h, the other 50 h, then a one-lane gate
-    net = builders.network(
-        [
-            builders.node("O"),
-            builders.node(
-                "N",
-                builders.proc("yard", {"dist": "empirical", "values": [1, 50]}, activity="yard"),
-                builders.proc("gate", 1.0, servers=1),
-            ),
-            builders.node("D"),
-        ],
-        [
-            builders.leg(
-                "ON",
-                "O",
-                "N",
-                10,
-                10,
-                service={"type": "when_full", "capacity_teu": 2, "max_wait_h": 100},
-            ),
-            builders.leg("ND", "N", "D", 10, 10),
-        ],
-    )
-    sc = builders.scenario(
-        [builders.flow("f", "O", "D", 2, ["r"], arrival="fixed")],
-        {"r": ["ON", "ND"]},
-        horizon_days=6,
-    )
-    r = simulate(sc, network=net)
-    last_end = r.stages.groupby("container")["end_h"].max()
-    delivered = r.trips.set_index("container")["delivered_h"].dropna()
-    # container 3 passed the gate at 51 h and travelled 51-52 h, but is delivered at 99 h,
-    # when its train-mate reached the gate
-    np.testing.assert_allclose(delivered, last_end.loc[delivered.index])
