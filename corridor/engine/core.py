@@ -47,7 +47,6 @@ from typing import Any, cast
 import simpy
 
 from corridor.engine.records import CLOSURE, DWELL, QUEUE, SERVICE, TRAVEL, WAIT, Recorder
-from corridor.inputs.distributions import Exponential, Fixed
 from corridor.model.calendar import OpenTimes
 from corridor.model.compile import (
     AT_DESTINATION,
@@ -59,6 +58,7 @@ from corridor.model.compile import (
     NodeRT,
     ProcessRT,
 )
+from corridor.model.samplers import Sampler
 from corridor.model.streams import Draws, Uniforms, stream
 
 __all__ = ["Engine"]
@@ -307,9 +307,9 @@ class Engine:
     def _flow(self, flow: FlowRT) -> Generator[simpy.Event, Any, None]:
         seed = self.m.seed
         gaps = Draws(
-            Fixed(value=1.0).compile()
+            Sampler("fixed", (1.0,), 1.0)
             if flow.arrival == "fixed"
-            else Exponential(dist="exponential", mean=1.0).compile(),
+            else Sampler("exponential", (1.0,), 1.0),
             stream(seed, f"flow:{flow.id}:arrivals"),
         )
         sizes = Uniforms(stream(seed, f"flow:{flow.id}:size"))

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corridor.inputs.scenario import Closure, Scenario, Season, StormSpec
+from corridor.inputs.scenario import Scenario
+from corridor.inputs.windows import Closure, Season, StormSpec
+from corridor.model.samplers import Sampler
 from corridor.model.streams import stream
 
 __all__ = [
@@ -103,7 +105,7 @@ def storm_closures(storm: StormSpec, scenario: Scenario, seed: int) -> list[Clos
     lasts one draw of ``duration_h`` and closes every listed element.
     """
     rng = stream(seed, f"storms:{storm.name}")
-    duration = storm.duration_h.compile()
+    duration = Sampler(*storm.duration_h.sampler_args())
     horizon = scenario.horizon_h
     start = scenario.start_date
     out: list[ClosureRecord] = []

@@ -18,12 +18,13 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from corridor.errors import Problem, ScenarioError, format_location
-from corridor.inputs.distributions import Sampler
+from corridor.inputs.changes import ProcessChange
 from corridor.inputs.network import Leg, Network, Node
-from corridor.inputs.scenario import ProcessChange, Scenario
+from corridor.inputs.pydantic_errors import pydantic_problems
+from corridor.inputs.scenario import Scenario
 from corridor.inputs.specs import WEEKDAYS, ProcessSpec, ServiceSpec
-from corridor.inputs.yamlio import pydantic_problems
 from corridor.model.calendar import ClosureRecord, OpenTimes, storm_closures, window_hours
+from corridor.model.samplers import Sampler
 
 __all__ = [
     "AT_DESTINATION",
@@ -294,7 +295,7 @@ def _apply_leg_change(leg: Leg, change: Any, problems: _Problems) -> Leg:
 
 
 def _sampler(spec: Any) -> Sampler | None:
-    return None if spec is None else spec.compile()
+    return None if spec is None else Sampler(*spec.sampler_args())
 
 
 def build_model(scenario: Scenario, network: Network, seed: int | None = None) -> Model:
@@ -580,7 +581,7 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
                     place=len(places) - 1,
                     name=p.name,
                     activity=p.activity,
-                    sampler=p.time_h.compile(),
+                    sampler=Sampler(*p.time_h.sampler_args()),
                     servers=p.servers,
                     per_vehicle=p.per == "vehicle",
                     probability=p.probability,
@@ -598,7 +599,9 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
         spec_fleet = getattr(svc, "fleet", None)
         if spec_fleet is not None:
             fleet = FleetRT(
-                spec_fleet.vehicles, spec_fleet.turnaround_h.compile(), spec_fleet.return_speed_kmh
+                spec_fleet.vehicles,
+                Sampler(*spec_fleet.turnaround_h.sampler_args()),
+                spec_fleet.return_speed_kmh,
             )
         headway = getattr(svc, "headway_h", None)
         weekdays = getattr(svc, "weekdays", None) or []

@@ -12,7 +12,7 @@ import hashlib
 
 import numpy as np
 
-from corridor.inputs.distributions import Sampler
+from corridor.model.samplers import Sampler
 
 __all__ = ["Draws", "name_key", "stream"]
 
