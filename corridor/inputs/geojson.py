@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_NETWORK_BYTES",
     "Feature",
-    "Point",
+    "LonLat",
     "distance_km",
     "line_length_km",
     "oriented",
@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 MAX_NETWORK_BYTES = 200_000_000  # the whole INSTC with sea routes is a few MB
 
-Point = tuple[float, float]
+LonLat = tuple[float, float]
 """A position as (lon, lat) in EPSG:4326."""
 
 _GEOMETRY_HINT = "nodes are Points [lon, lat] and legs LineStrings [[lon, lat], ...]"
@@ -108,7 +108,7 @@ def line_length_km(geometry: BaseGeometry) -> float:
     return float(pyproj.Geod(ellps="WGS84").geometry_length(geometry)) / 1000.0
 
 
-def distance_km(a: Point, b: Point) -> float:
+def distance_km(a: LonLat, b: LonLat) -> float:
     """The geodesic distance between two (lon, lat) points on the WGS84 ellipsoid, km."""
     import pyproj  # heavy: see the module docstring
 
@@ -116,7 +116,7 @@ def distance_km(a: Point, b: Point) -> float:
     return float(gap_m) / 1000.0
 
 
-def oriented(coords: tuple[Point, ...], start: Point, end: Point) -> tuple[Point, ...]:
+def oriented(coords: tuple[LonLat, ...], start: LonLat, end: LonLat) -> tuple[LonLat, ...]:
     """``coords``, reversed when the line is drawn from ``end`` to ``start``.
 
     For merged MultiLineStrings, whose direction after merging is arbitrary.

@@ -91,7 +91,11 @@ class Leg:
 
 @dataclass(frozen=True)
 class Network:
-    """Nodes and legs by id, with the file they came from."""
+    """Nodes and legs by id, with the file they came from.
+
+    Frozen: a scenario's changes (processes, services, enabled legs) are applied where the
+    model is built (:mod:`corridor.model`), which makes the changed copies it runs.
+    """
 
     nodes: Mapping[str, Node]
     legs: Mapping[str, Leg]
