@@ -11,8 +11,11 @@ from corridor.errors import (
     InputError,
     NetworkError,
     Problem,
+    Problems,
+    RoutingError,
     ScenarioError,
     SimulationError,
+    did_you_mean,
     format_location,
 )
 
@@ -86,7 +89,7 @@ def test_single_builds_the_subclass_it_is_called_on() -> None:
     assert str(error) == "s.yaml: seed: -1 must be >= 0 (seeds are >= 0)"
 
 
-@pytest.mark.parametrize("cls", [InputError, NetworkError, ScenarioError])
+@pytest.mark.parametrize("cls", [InputError, NetworkError, ScenarioError, RoutingError])
 def test_input_errors_are_value_errors_and_corridor_errors(cls: type[InputError]) -> None:
     error = cls.single("f", "", "bad")
     assert isinstance(error, ValueError)
@@ -97,3 +100,63 @@ def test_simulation_error_is_a_runtime_error_and_a_corridor_error() -> None:
     error = SimulationError("a route never ends")
     assert isinstance(error, RuntimeError)
     assert isinstance(error, CorridorError)
+
+
+# --- did_you_mean -------------------------------------------------------------------------------
+
+
+def test_did_you_mean_names_the_closest_choice() -> None:
+    assert did_you_mean("horizon_dys", ["seed", "horizon_days", "warmup_days"]) == (
+        "did you mean 'horizon_days'?"
+    )
+
+
+def test_did_you_mean_takes_the_keys_of_a_mapping() -> None:
+    assert did_you_mean("ROAD_N_F", {"ROAD_N_E": 1, "SEA_S_N": 2}) == "did you mean 'ROAD_N_E'?"
+
+
+def test_did_you_mean_is_empty_when_nothing_is_close() -> None:
+    assert did_you_mean("ZZZ", ["A", "B"]) == ""
+
+
+def test_did_you_mean_suggests_only_for_text() -> None:
+    assert did_you_mean(3, ["3", "30"]) == ""
+
+
+# --- Problems -----------------------------------------------------------------------------------
+
+
+def test_problems_without_any_raise_nothing() -> None:
+    problems = Problems()
+    problems.raise_if_any(ScenarioError, "s.yaml")
+    assert not problems
+    assert len(problems) == 0
+
+
+def test_problems_are_raised_together_in_the_order_added() -> None:
+    problems = Problems()
+    problems.add(("flows", 0, "teu_per_day"), "-3 must be > 0")
+    problems.add("seed", "-1 must be >= 0", "seeds are >= 0")
+    problems.extend([Problem("name", "must not be empty")])
+    with pytest.raises(ScenarioError) as info:
+        problems.raise_if_any(ScenarioError, "s.yaml")
+    assert [p.where for p in info.value.problems] == ["flows[0].teu_per_day", "seed", "name"]
+    assert str(info.value).startswith("s.yaml: 3 problems\n")
+
+
+def test_problems_place_a_location_with_their_locator() -> None:
+    def locate(loc: object, what: str, hint: str = "") -> Problem:
+        return Problem(f"line 7: {format_location(loc)}", what, hint)  # type: ignore[arg-type]
+
+    problems = Problems(locate=locate)
+    problems.add(("routes", "r1", 1), "unknown leg 'bc'")
+    problems.add("already placed", "x")
+    assert [p.where for p in problems] == ["line 7: routes.r1[1]", "already placed"]
+
+
+def test_problems_sort_keeps_equal_ones_in_order() -> None:
+    problems = Problems()
+    for where in ["b2", "a1", "b1", "a2"]:
+        problems.add(where, "x")
+    problems.sort(key=lambda p: ord(p.where[0]))
+    assert [p.where for p in problems.items] == ["a1", "a2", "b2", "b1"]

@@ -35,9 +35,10 @@ from corridor.errors import InputError, Problem, ScenarioError
 from corridor.experiments.store import NetworkFile, scenario_hash, scenario_key
 from corridor.experiments.sweep import PathError, format_value, parse_path, set_path, short_names
 from corridor.inputs.network import Network, load_network
+from corridor.inputs.pydantic_errors import pydantic_problems
 from corridor.inputs.scenario import Scenario, load_scenario
 from corridor.inputs.specs import Strict
-from corridor.inputs.yamlio import pydantic_problems, read_yaml
+from corridor.inputs.yamlio import read_yaml
 from corridor.run import load_model
 
 __all__ = [

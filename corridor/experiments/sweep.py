@@ -28,8 +28,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from corridor.inputs.changes import LegChange, NodeChange, ProcessChange
 from corridor.inputs.network import Network
-from corridor.inputs.scenario import LegChange, NodeChange, ProcessChange
 from corridor.inputs.specs import SERVICE_MODELS
 
 __all__ = ["PathError", "format_value", "parse_path", "set_path", "short_names"]

@@ -1,4 +1,4 @@
-"""Probability distributions named in scenario and network files, and their samplers.
+"""Probability distributions named in scenario and network files.
 
 A distribution is written as a mapping with a ``dist`` key and its parameters, all in the unit
 of the field that holds it (hours for ``*_h`` fields)::
@@ -6,8 +6,9 @@ of the field that holds it (hours for ``*_h`` fields)::
     time_h: {dist: lognormal, mean: 30, cv: 0.6}
     dwell_h: 12                     # a bare number is a fixed value
 
-The pydantic models here check parameters where the file is read; :meth:`compile` turns a spec
-into a small frozen :class:`Sampler` that the engine calls with its own
+The pydantic models here check parameters where the file is read. Each spec gives its numpy
+form with ``sampler_args()`` -> ``(kind, params, mean)``, from which the model builds the
+small frozen :class:`corridor.model.samplers.Sampler` that the engine draws from with its own
 ``numpy.random.Generator`` (one per stochastic element, so that scenarios share random draws).
 
 Every distribution here is of a duration or another quantity that cannot be negative, so every
@@ -19,11 +20,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, Literal, Union
 
-import numpy as np
-import numpy.typing as npt
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
-
-from corridor.model.samplers import Sampler
 
 __all__ = [
     "DIST_NAMES",
@@ -36,13 +33,19 @@ __all__ = [
     "Gamma",
     "Lognormal",
     "Normal",
-    "Sampler",
+    "SamplerArgs",
     "Triangular",
     "Uniform",
     "as_dist",
 ]
 
-FloatArray = npt.NDArray[np.float64]
+SamplerArgs = tuple[str, tuple[float, ...], float]
+"""A distribution in numpy's terms: ``(kind, params, mean)``, the fields of a ``Sampler``.
+
+``kind`` is a numpy draw (``"fixed"``, ``"uniform"``, ``"triangular"``, ``"exponential"``,
+``"normal"`` truncated at 0, ``"lognormal"``, ``"gamma"``, ``"empirical"``), ``params`` its
+numpy parameters (for ``empirical``: the values, then their probabilities) and ``mean`` the
+distribution's mean."""
 
 DIST_NAMES = (
     "fixed",
@@ -82,8 +85,8 @@ class _DistBase(BaseModel):
     # Lognormal(dist="lognormal", mean=30, cv=0.6).model_dump() == {..., "mean": 30.0, ...}
     model_config = ConfigDict(extra="forbid", frozen=True, serialize_by_alias=True)
 
-    def compile(self) -> Sampler:  # pragma: no cover - overridden
-        """The sampler the engine draws from."""
+    def sampler_args(self) -> SamplerArgs:  # pragma: no cover - overridden
+        """The distribution in numpy's terms, ``(kind, params, mean)``; see :data:`SamplerArgs`."""
         raise NotImplementedError
 
     def scaled(self, factor: float) -> DistSpec:  # pragma: no cover - overridden
@@ -93,7 +96,7 @@ class _DistBase(BaseModel):
     @property
     def mean(self) -> float:
         """The distribution's mean (for ``normal``, of the distribution truncated at 0)."""
-        return self.compile().mean
+        return self.sampler_args()[2]
 
 
 class Fixed(_DistBase):
@@ -102,8 +105,8 @@ class Fixed(_DistBase):
     dist: Literal["fixed"] = "fixed"
     value: NonNeg = Field(description="the value")
 
-    def compile(self) -> Sampler:
-        return Sampler("fixed", (self.value,), self.value)
+    def sampler_args(self) -> SamplerArgs:
+        return "fixed", (self.value,), self.value
 
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)
@@ -123,10 +126,10 @@ class Uniform(_DistBase):
             raise ValueError(f"high ({self.high:g}) must be >= low ({self.low:g})")
         return self
 
-    def compile(self) -> Sampler:
+    def sampler_args(self) -> SamplerArgs:
         if self.low == self.high:
-            return Sampler("fixed", (self.low,), self.low)
-        return Sampler("uniform", (self.low, self.high), (self.low + self.high) / 2)
+            return "fixed", (self.low,), self.low
+        return "uniform", (self.low, self.high), (self.low + self.high) / 2
 
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)
@@ -150,11 +153,11 @@ class Triangular(_DistBase):
             )
         return self
 
-    def compile(self) -> Sampler:
+    def sampler_args(self) -> SamplerArgs:
         if self.low == self.high:
-            return Sampler("fixed", (self.low,), self.low)
+            return "fixed", (self.low,), self.low
         mean = (self.low + self.mode + self.high) / 3
-        return Sampler("triangular", (self.low, self.mode, self.high), mean)
+        return "triangular", (self.low, self.mode, self.high), mean
 
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)
@@ -172,8 +175,8 @@ class Exponential(_DistBase):
     dist: Literal["exponential"]
     mean_value: Pos = Field(alias="mean", description="mean, > 0")
 
-    def compile(self) -> Sampler:
-        return Sampler("exponential", (self.mean_value,), self.mean_value)
+    def sampler_args(self) -> SamplerArgs:
+        return "exponential", (self.mean_value,), self.mean_value
 
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)
@@ -192,15 +195,15 @@ class Normal(_DistBase):
     mean_value: NonNeg = Field(alias="mean", description="mean before truncation, >= 0")
     sd: NonNeg = Field(description="standard deviation before truncation, >= 0")
 
-    def compile(self) -> Sampler:
+    def sampler_args(self) -> SamplerArgs:
         mu, sd = self.mean_value, self.sd
         if sd == 0:
-            return Sampler("fixed", (mu,), mu)
+            return "fixed", (mu,), mu
         # mean of a normal truncated below at 0: mu + sd * phi(a) / (1 - Phi(a)), a = -mu/sd
         alpha = -mu / sd
         pdf = math.exp(-alpha * alpha / 2) / math.sqrt(2 * math.pi)
         tail = 0.5 * math.erfc(alpha / math.sqrt(2))  # P(X > 0) >= 0.5 since mu >= 0
-        return Sampler("normal", (mu, sd), mu + sd * pdf / tail)
+        return "normal", (mu, sd), mu + sd * pdf / tail
 
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)
@@ -214,10 +217,10 @@ class Lognormal(_DistBase):
     mean_value: Pos = Field(alias="mean", description="mean, > 0")
     cv: CV = Field(description="coefficient of variation (sd / mean), > 0 and <= 20")
 
-    def compile(self) -> Sampler:
+    def sampler_args(self) -> SamplerArgs:
         sigma2 = math.log1p(self.cv * self.cv)
         mu = math.log(self.mean_value) - sigma2 / 2
-        return Sampler("lognormal", (mu, math.sqrt(sigma2)), self.mean_value)
+        return "lognormal", (mu, math.sqrt(sigma2)), self.mean_value
 
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)
@@ -265,9 +268,9 @@ class Gamma(_DistBase):
         assert cv is not None
         return 1.0 / (cv * cv), mean * cv * cv
 
-    def compile(self) -> Sampler:
+    def sampler_args(self) -> SamplerArgs:
         k, theta = self._shape_scale()
-        return Sampler("gamma", (k, theta), k * theta)
+        return "gamma", (k, theta), k * theta
 
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)
@@ -297,7 +300,7 @@ class Empirical(_DistBase):
                 raise ValueError("weights must not all be 0")
         return self
 
-    def compile(self) -> Sampler:
+    def sampler_args(self) -> SamplerArgs:
         values = tuple(float(v) for v in self.values)
         if self.weights is None:
             probs = tuple(1.0 / len(values) for _ in values)
@@ -305,7 +308,7 @@ class Empirical(_DistBase):
             total = float(sum(self.weights))
             probs = tuple(w / total for w in self.weights)
         mean = math.fsum(v * p for v, p in zip(values, probs, strict=True))
-        return Sampler("empirical", values + probs, mean)
+        return "empirical", values + probs, mean
 
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)

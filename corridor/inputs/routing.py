@@ -16,33 +16,26 @@ not a prediction of transit times: the simulation gives those.
 
 from __future__ import annotations
 
-import difflib
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from corridor.errors import InputError, Problem
+import networkx
 
-if TYPE_CHECKING:
-    import networkx
-
-    from corridor.inputs.network import Leg, Network, Node
+from corridor.errors import Problem, RoutingError, did_you_mean
+from corridor.inputs.network import Leg, Network, Node
 
 __all__ = [
     "WEIGHTS",
     "Route",
-    "RoutingError",
     "k_shortest_routes",
     "network_graph",
     "route_legs_connect",
 ]
 
 WEIGHTS = ("time_h", "length_km", "cost_usd_per_teu")
-
-
-class RoutingError(InputError):
-    """No route can be found: an unknown node, or no path between two nodes."""
+"""What a route can be ranked by; see the module docstring."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,14 +60,14 @@ def _transit_processing(node: Node | None) -> tuple[float, float]:
     time_h = cost = 0.0
     for process in node.processes:
         if "transit" in process.at:
-            time_h += process.probability * process.time_h.compile().mean
+            time_h += process.probability * process.time_h.mean
             cost += process.probability * process.cost_usd_per_teu
     return time_h, cost
 
 
 def _edge_attributes(leg: Leg, to_node: Node | None) -> dict[str, Any]:
     process_h, process_usd = _transit_processing(to_node)
-    delay_h = leg.delay_h.compile().mean if leg.delay_h is not None else 0.0
+    delay_h = leg.delay_h.mean if leg.delay_h is not None else 0.0
     return {
         "leg": leg.id,
         "mode": leg.mode,
@@ -99,8 +92,6 @@ def network_graph(network: Network) -> networkx.MultiDiGraph:
         per enabled leg, keyed by leg id, with attributes ``leg``, ``mode``, ``length_km``,
         ``time_h`` (free-flow hours) and ``cost_usd_per_teu``; see the module docstring.
     """
-    import networkx
-
     graph = networkx.MultiDiGraph()
     for node in network.nodes.values():
         graph.add_node(
@@ -116,8 +107,6 @@ def network_graph(network: Network) -> networkx.MultiDiGraph:
 
 def _best_edges(graph: networkx.MultiDiGraph, weight: str) -> networkx.DiGraph:
     """Collapse parallel legs to the best one by ``weight`` (ties: the smallest leg id)."""
-    import networkx
-
     simple = networkx.DiGraph()
     simple.add_nodes_from(graph.nodes)
     for u, v, data in graph.edges(data=True):
@@ -130,8 +119,7 @@ def _best_edges(graph: networkx.MultiDiGraph, weight: str) -> networkx.DiGraph:
 
 
 def _node_problem(network: Network, role: str, node_id: str) -> Problem:
-    close = difflib.get_close_matches(node_id, list(network.nodes), n=1)
-    hint = f"did you mean {close[0]!r}?" if close else "node ids are the id of Point features"
+    hint = did_you_mean(node_id, network.nodes) or "node ids are the id of Point features"
     return Problem(role, f"no node {node_id!r} in the network", hint)
 
 
@@ -172,8 +160,6 @@ def k_shortest_routes(
     ValueError
         If ``weight`` is not one of :data:`WEIGHTS`.
     """
-    import networkx
-
     source = network.source or "network"
     if k < 1:  # from the user (corridor routes -k 0): a RoutingError, which is a ValueError
         raise RoutingError.single(source, "", f"k must be >= 1, got {k}", "ask for 1 route or more")
@@ -258,8 +244,7 @@ def route_legs_connect(
             )
         first_at.setdefault(leg_id, i)
         if leg is None:
-            close = difflib.get_close_matches(leg_id, list(network.legs), n=1)
-            hint = f"did you mean {close[0]!r}?" if close else "leg ids are the id of LineStrings"
+            hint = did_you_mean(leg_id, network.legs) or "leg ids are the id of LineStrings"
             problems.append(Problem(place, f"no leg {leg_id!r} in the network", hint))
             previous = None
             continue

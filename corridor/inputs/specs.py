@@ -16,8 +16,6 @@ from typing import Annotated, Literal, Union, get_args
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from corridor.inputs.distributions import Dist, Fixed
-from corridor.inputs.distributions import DistSpec as DistSpec  # re-exported for older imports
-from corridor.inputs.distributions import as_dist as as_dist  # re-exported for older imports
 
 __all__ = [
     "ACTIVITIES",
@@ -30,9 +28,15 @@ __all__ = [
     "ContinuousService",
     "DistField",
     "FleetSpec",
+    "Id",
+    "NonNegFloat",
+    "PositiveFloat",
+    "PositiveInt",
     "ProcessSpec",
     "ScheduledService",
     "ServiceSpec",
+    "Share",
+    "Stage",
     "Strict",
     "ThroughService",
     "Weekday",
@@ -64,10 +68,15 @@ ACTIVITIES: tuple[str, ...] = get_args(Activity)
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[str, ...] = get_args(Weekday)
 Stage = Literal["origin", "transit", "destination"]
+"""Where a container is at a node: where it starts, passes through, or ends."""
 
+Id = Annotated[str, Field(min_length=1, max_length=200)]
+"""The id of a node, leg, flow or route, or another name in a file."""
 PositiveInt = Annotated[int, Field(gt=0)]
 PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+"""A fraction from 0 to 1."""
 
 
 class Strict(BaseModel):

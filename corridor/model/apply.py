@@ -15,10 +15,12 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from corridor.errors import Problems, did_you_mean
+from corridor.inputs.changes import LegChange, NodeChange, ProcessChange
 from corridor.inputs.network import Leg, Network, Node
-from corridor.inputs.scenario import LegChange, NodeChange, ProcessChange, Scenario
+from corridor.inputs.pydantic_errors import pydantic_problems
+from corridor.inputs.scenario import Scenario
 from corridor.inputs.specs import ProcessSpec, ServiceSpec
-from corridor.model.problems import ScenarioProblems, did_you_mean
 
 __all__ = ["apply_changes"]
 
@@ -27,7 +29,7 @@ _SERVICE: TypeAdapter[ServiceSpec] = TypeAdapter(ServiceSpec)
 _LEG_FIELDS = ("enabled", "length_km", "cost_usd_per_teu", "co2e_kg_per_teu_km", "delay_h")
 
 
-def apply_changes(network: Network, scenario: Scenario, problems: ScenarioProblems) -> Network:
+def apply_changes(network: Network, scenario: Scenario, problems: Problems) -> Network:
     """The network with ``scenario.nodes`` and ``scenario.legs`` applied."""
     nodes = dict(network.nodes)
     for node_id, change in scenario.nodes.items():
@@ -52,7 +54,7 @@ def apply_changes(network: Network, scenario: Scenario, problems: ScenarioProble
     return Network(nodes=nodes, legs=legs, source=network.source, extra=network.extra)
 
 
-def _changed_node(node: Node, change: NodeChange, problems: ScenarioProblems) -> Node:
+def _changed_node(node: Node, change: NodeChange, problems: Problems) -> Node:
     if isinstance(change.processes, list):  # a whole new list of processes
         seen: set[str] = set()
         for i, p in enumerate(change.processes):
@@ -68,7 +70,7 @@ def _changed_node(node: Node, change: NodeChange, problems: ScenarioProblems) ->
 
 
 def _changed_processes(
-    node: Node, changes: Mapping[str, ProcessChange], problems: ScenarioProblems
+    node: Node, changes: Mapping[str, ProcessChange], problems: Problems
 ) -> tuple[ProcessSpec, ...]:
     procs = list(node.processes)
     names = [p.name for p in procs]
@@ -96,7 +98,7 @@ def _changed_processes(
                 procs.append(ProcessSpec.model_validate({"name": name, **fields}))
                 names.append(name)
             except ValidationError as exc:
-                problems.extend_pydantic(loc, exc)
+                problems.extend(pydantic_problems(exc, prefix=loc))
             continue
         i = names.index(name)
         if change.remove:
@@ -110,7 +112,7 @@ def _changed_processes(
 
 
 def _changed_process(
-    node: Node, spec: ProcessSpec, change: ProcessChange, problems: ScenarioProblems
+    node: Node, spec: ProcessSpec, change: ProcessChange, problems: Problems
 ) -> ProcessSpec | None:
     """``spec`` with ``change`` applied, or None (with a problem) if it cannot be."""
     loc = ("nodes", node.id, "processes", spec.name)
@@ -144,7 +146,7 @@ def _changed_process(
     return spec.model_copy(update=update)
 
 
-def _changed_leg(leg: Leg, change: LegChange, problems: ScenarioProblems) -> Leg:
+def _changed_leg(leg: Leg, change: LegChange, problems: Problems) -> Leg:
     update: dict[str, Any] = {}
     for key in _LEG_FIELDS:
         value = getattr(change, key)
@@ -170,5 +172,5 @@ def _changed_leg(leg: Leg, change: LegChange, problems: ScenarioProblems) -> Leg
         try:
             update["service"] = _SERVICE.validate_python(new)
         except ValidationError as exc:
-            problems.extend_pydantic(("legs", leg.id, "service"), exc)
+            problems.extend(pydantic_problems(exc, prefix=("legs", leg.id, "service")))
     return dataclasses.replace(leg, **update) if update else leg

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from corridor.inputs.scenario import Closure, Scenario, Season, StormSpec
+from corridor.inputs.scenario import Scenario
+from corridor.inputs.windows import Closure, Season, StormSpec
 from corridor.model.runtime import ClosureRecord, SeasonRT, Window
 from corridor.model.samplers import sampler_of
 from corridor.model.streams import stream

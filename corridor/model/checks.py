@@ -1,6 +1,6 @@
 """Cross-checks of a scenario against its (changed) network, before anything is built.
 
-Each check adds what it finds to one :class:`~corridor.model.problems.ScenarioProblems`, so a
+Each check adds what it finds to one :class:`~corridor.errors.Problems`, so a
 user sees every problem of the scenario at once, each with its line in the file. The checks run
 in the order the problems are listed: routes, flows, closures and storms, seasons, capacity
 changes, vehicle capacities, timetables.
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from corridor.errors import Problems, did_you_mean
 from corridor.inputs.network import Leg, Network
 from corridor.inputs.scenario import Scenario
-from corridor.model.problems import ScenarioProblems, did_you_mean
 from corridor.model.runtime import SeasonRT
 
 __all__ = [
@@ -32,9 +32,7 @@ MAX_DEPARTURES_PER_LEG = 1_000_000
 Chain = tuple[str, ...]
 
 
-def check_routes(
-    scenario: Scenario, network: Network, problems: ScenarioProblems
-) -> dict[str, Chain]:
+def check_routes(scenario: Scenario, network: Network, problems: Problems) -> dict[str, Chain]:
     """The routes that are sound chains of enabled legs without loops, by name."""
     legs = network.legs
     good: dict[str, Chain] = {}
@@ -78,7 +76,7 @@ def check_flows(
     scenario: Scenario,
     network: Network,
     routes: Mapping[str, Chain],
-    problems: ScenarioProblems,
+    problems: Problems,
 ) -> None:
     """Each flow's ends are nodes, and each of its routes runs from its origin to its end."""
     nodes, legs = network.nodes, network.legs
@@ -90,15 +88,7 @@ def check_flows(
             if nid not in nodes:
                 problems.add((*loc, end), f"unknown node {nid!r}", did_you_mean(nid, nodes))
                 bad = True
-        for rname in flow.routes:
-            if rname not in scenario.routes:
-                problems.add(
-                    (*loc, "routes", rname),
-                    f"unknown route {rname!r}",
-                    did_you_mean(rname, list(scenario.routes)) or "define it under routes:",
-                )
-                bad = True
-                continue
+        for rname in flow.routes:  # the scenario has checked that each one is defined
             if rname not in routes:
                 bad = True  # its own problem is reported under routes
                 continue
@@ -120,7 +110,7 @@ def check_flows(
                 bad = True
 
 
-def check_window_elements(scenario: Scenario, network: Network, problems: ScenarioProblems) -> None:
+def check_window_elements(scenario: Scenario, network: Network, problems: Problems) -> None:
     """Closures and storms name nodes or legs; seasons name legs."""
     known = set(network.nodes) | set(network.legs)
     for ci, closure in enumerate(scenario.closures):
@@ -149,9 +139,7 @@ def check_window_elements(scenario: Scenario, network: Network, problems: Scenar
                 )
 
 
-def check_capacity_changes(
-    scenario: Scenario, network: Network, problems: ScenarioProblems
-) -> None:
+def check_capacity_changes(scenario: Scenario, network: Network, problems: Problems) -> None:
     """Each capacity change names a capacity-limited process of a node."""
     nodes = network.nodes
     for ci, cc in enumerate(scenario.capacity_changes):
@@ -179,7 +167,7 @@ def check_vehicle_capacities(
     scenario: Scenario,
     network: Network,
     routes: Mapping[str, Chain],
-    problems: ScenarioProblems,
+    problems: Problems,
 ) -> None:
     """Every vehicle on a route's legs takes a 40' container if the flows send any."""
     order = {leg_id: i for i, leg_id in enumerate(network.legs)}
@@ -199,7 +187,7 @@ def check_timetables(
     scenario: Scenario,
     legs: Sequence[Leg],
     seasons: Sequence[Sequence[SeasonRT]],
-    problems: ScenarioProblems,
+    problems: Problems,
 ) -> None:
     """No timetable so dense that a run would never end (a headway meant in days, in hours?).
 

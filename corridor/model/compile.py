@@ -9,6 +9,7 @@ storms (:mod:`~corridor.model.calendar`), and convert everything into runtime ob
 
 from __future__ import annotations
 
+from corridor.errors import Problems, ScenarioError
 from corridor.inputs.network import Network
 from corridor.inputs.scenario import Scenario
 from corridor.model.apply import apply_changes
@@ -22,7 +23,6 @@ from corridor.model.checks import (
     check_window_elements,
 )
 from corridor.model.convert import runtime_flows, runtime_network, runtime_routes
-from corridor.model.problems import ScenarioProblems
 from corridor.model.runtime import Model, OpenTimes
 
 __all__ = ["build_model"]
@@ -44,7 +44,7 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
         Listing every way the scenario does not fit the network.
     """
     run_seed = scenario.seed if seed is None else seed
-    problems = ScenarioProblems(scenario)
+    problems = Problems(locate=scenario.problem)
     network = apply_changes(network, scenario, problems)
     routes = check_routes(scenario, network, problems)
     check_flows(scenario, network, routes, problems)
@@ -53,7 +53,7 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
     check_vehicle_capacities(scenario, network, routes, problems)
     seasons = seasons_by_leg(scenario, list(network.legs))
     check_timetables(scenario, list(network.legs.values()), seasons, problems)
-    problems.raise_if_any()
+    problems.raise_if_any(ScenarioError, scenario.source or scenario.name)
 
     nodes, legs, places = runtime_network(network)
     route_rts = runtime_routes(routes, legs)

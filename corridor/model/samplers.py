@@ -1,19 +1,19 @@
-"""Samplers: compiled distributions that draw from a numpy generator.
+"""The runtime form of a distribution: a small frozen sampler drawing with numpy.
 
-A :class:`Sampler` is what a distribution of the scenario or network (``corridor.inputs.
-distributions``) becomes in the runtime model: a kind, its numpy parameters and its mean. It
-knows nothing of pydantic or YAML, so the engine can draw from it without the input side.
+A :class:`Sampler` holds a distribution in numpy's terms (built from an input spec's
+``sampler_args()``) and draws from the ``numpy.random.Generator`` it is handed, one per
+stochastic element. It imports numpy only, so the engine can use it without the input side.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FloatArray", "Sampler", "sampler_of"]
+__all__ = ["FloatArray", "Sampler", "SamplerSpec", "sampler_of"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -92,6 +92,12 @@ class Sampler:
         raise AssertionError(f"unknown sampler kind {k!r}")  # pragma: no cover
 
 
-def sampler_of(spec: Any) -> Sampler:
-    """The sampler of a distribution of the scenario or network (a ``DistSpec``)."""
-    return spec.compile()  # type: ignore[no-any-return]
+class SamplerSpec(Protocol):
+    """A distribution of the inputs (``corridor.inputs.distributions``), as it is compiled."""
+
+    def sampler_args(self) -> tuple[str, tuple[float, ...], float]: ...
+
+
+def sampler_of(spec: SamplerSpec) -> Sampler:
+    """The sampler of a distribution of the scenario or network."""
+    return Sampler(*spec.sampler_args())

@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
-from corridor.inputs.network import LegProperties, Network, NodeProperties, load_network
+from corridor.inputs.network import Network, load_network
+from corridor.inputs.properties import LegProperties, NodeProperties
 from corridor.inputs.specs import ProcessSpec, ServiceSpec
 from tests.paths import SEEDS
 

@@ -1,4 +1,4 @@
-"""Distributions: draws against theory, parameters checked where the file is read."""
+"""Distribution specs: parameters checked where the file is read, means, scaling, messages."""
 
 from __future__ import annotations
 
@@ -7,33 +7,25 @@ from typing import Any
 
 import numpy as np
 import pytest
-from pydantic import TypeAdapter, ValidationError
+from pydantic import ValidationError
 
 from corridor.inputs.distributions import (
     DIST_NAMES,
     DIST_PARAMS,
     Dist,
-    DistSpec,
     Empirical,
     Exponential,
     Fixed,
     Gamma,
     Lognormal,
     Normal,
-    Sampler,
     Triangular,
     Uniform,
 )
+from corridor.inputs.pydantic_errors import pydantic_problems
 from corridor.inputs.specs import Strict
-from corridor.inputs.yamlio import pydantic_problems
-
-N_DRAWS = 200_000
-_DIST = TypeAdapter(Dist)
-
-
-def dist(value: Any) -> DistSpec:
-    """A distribution as a file would give it."""
-    return _DIST.validate_python(value)
+from corridor.model.samplers import Sampler
+from tests.distribution_cases import THEORY, dist, draws, sampler_of
 
 
 class _Holder(Strict):
@@ -48,87 +40,17 @@ def error_of(value: Any) -> str:
     return "\n".join(p.render() for p in pydantic_problems(info.value, data=data))
 
 
-def _std_normal_pdf(x: float) -> float:
-    return math.exp(-x * x / 2) / math.sqrt(2 * math.pi)
-
-
-def _truncated_normal_moments(mu: float, sd: float) -> tuple[float, float]:
-    """Mean and variance of N(mu, sd) truncated below at 0."""
-    alpha = -mu / sd
-    tail = 0.5 * math.erfc(alpha / math.sqrt(2))
-    lam = _std_normal_pdf(alpha) / tail
-    return mu + sd * lam, sd * sd * (1 + alpha * lam - lam * lam)
-
-
-def _empirical_moments(values: list[float], weights: list[float]) -> tuple[float, float]:
-    total = sum(weights)
-    mean = sum(v * w for v, w in zip(values, weights, strict=True)) / total
-    var = sum(w * (v - mean) ** 2 for v, w in zip(values, weights, strict=True)) / total
-    return mean, var
-
-
-# (file form, theoretical mean, theoretical variance)
-THEORY: dict[str, tuple[Any, float, float]] = {
-    "fixed": ({"dist": "fixed", "value": 7.5}, 7.5, 0.0),
-    "uniform": ({"dist": "uniform", "low": 2, "high": 10}, 6.0, 64 / 12),
-    "triangular": (
-        {"dist": "triangular", "low": 1, "mode": 3, "high": 11},
-        5.0,
-        (1 + 9 + 121 - 3 - 11 - 33) / 18,
-    ),
-    "exponential": ({"dist": "exponential", "mean": 4}, 4.0, 16.0),
-    "normal": ({"dist": "normal", "mean": 10, "sd": 2}, *_truncated_normal_moments(10, 2)),
-    "normal-truncated": ({"dist": "normal", "mean": 1, "sd": 2}, *_truncated_normal_moments(1, 2)),
-    "lognormal": ({"dist": "lognormal", "mean": 30, "cv": 0.6}, 30.0, (0.6 * 30) ** 2),
-    "gamma-moments": ({"dist": "gamma", "mean": 12, "cv": 0.5}, 12.0, 36.0),
-    "gamma-shape": ({"dist": "gamma", "shape": 3, "scale": 2}, 6.0, 12.0),
-    "empirical": (
-        {"dist": "empirical", "values": [1, 5, 20], "weights": [2, 1, 1]},
-        *_empirical_moments([1, 5, 20], [2, 1, 1]),
-    ),
-    "empirical-unweighted": (
-        {"dist": "empirical", "values": [2, 4, 9]},
-        *_empirical_moments([2, 4, 9], [1, 1, 1]),
-    ),
-}
-
-
-def draws(spec: DistSpec, seed: int = 2024) -> np.ndarray[Any, np.dtype[np.float64]]:
-    return spec.compile().draw_many(np.random.default_rng(seed), N_DRAWS)
-
-
-@pytest.mark.parametrize("case", THEORY)
-def test_sample_mean_matches_theory(case: str) -> None:
-    form, mean, var = THEORY[case]
-    sample = draws(dist(form))
-    standard_error = math.sqrt(var / N_DRAWS)
-    assert abs(sample.mean() - mean) <= 5 * standard_error + 1e-12
-
-
-@pytest.mark.parametrize("case", THEORY)
-def test_sample_variance_matches_theory(case: str) -> None:
-    form, _, var = THEORY[case]
-    sample = draws(dist(form))
-    assert sample.var() == pytest.approx(var, rel=0.03, abs=1e-12)
-
-
 @pytest.mark.parametrize("case", THEORY)
 def test_sampler_mean_is_the_theoretical_mean(case: str) -> None:
     form, mean, _ = THEORY[case]
     spec = dist(form)
-    assert spec.compile().mean == pytest.approx(mean, rel=1e-12)
-    assert spec.mean == spec.compile().mean
-
-
-def test_lognormal_by_mean_and_cv_gives_that_mean_and_cv() -> None:
-    sample = draws(dist({"dist": "lognormal", "mean": 48, "cv": 0.8}))
-    assert sample.mean() == pytest.approx(48, rel=0.01)
-    assert sample.std() / sample.mean() == pytest.approx(0.8, rel=0.03)
+    assert sampler_of(spec).mean == pytest.approx(mean, rel=1e-12)
+    assert spec.mean == sampler_of(spec).mean
 
 
 def test_gamma_by_mean_and_cv_equals_gamma_by_shape_and_scale() -> None:
-    by_moments = dist({"dist": "gamma", "mean": 12, "cv": 0.5}).compile()
-    by_shape = dist({"dist": "gamma", "shape": 4, "scale": 3}).compile()
+    by_moments = sampler_of(dist({"dist": "gamma", "mean": 12, "cv": 0.5}))
+    by_shape = sampler_of(dist({"dist": "gamma", "shape": 4, "scale": 3}))
     assert by_moments.params == pytest.approx(by_shape.params)
     assert np.allclose(
         draws(dist({"dist": "gamma", "mean": 12, "cv": 0.5})),
@@ -136,31 +58,13 @@ def test_gamma_by_mean_and_cv_equals_gamma_by_shape_and_scale() -> None:
     )
 
 
-def test_truncated_normal_is_never_negative() -> None:
-    sample = draws(dist({"dist": "normal", "mean": 0.5, "sd": 3}))
-    assert sample.min() >= 0
-
-
-def test_truncated_normal_sample_mean_matches_sampler_mean() -> None:
-    sampler = dist({"dist": "normal", "mean": 2, "sd": 4}).compile()
-    sample = sampler.draw_many(np.random.default_rng(1), N_DRAWS)
-    assert sampler.mean > 2  # truncation at 0 lifts the mean
-    assert sample.mean() == pytest.approx(sampler.mean, rel=0.01)
-
-
 def test_normal_with_zero_sd_is_fixed() -> None:
-    assert dist({"dist": "normal", "mean": 5, "sd": 0}).compile() == Sampler("fixed", (5.0,), 5.0)
-
-
-def test_empirical_weights_give_value_frequencies() -> None:
-    sample = draws(dist({"dist": "empirical", "values": [1, 2, 3], "weights": [1, 0, 3]}))
-    assert set(np.unique(sample)) == {1.0, 3.0}
-    assert (sample == 3).mean() == pytest.approx(0.75, abs=0.005)
+    assert sampler_of(dist({"dist": "normal", "mean": 5, "sd": 0})) == Sampler("fixed", (5.0,), 5.0)
 
 
 def test_bare_number_means_fixed() -> None:
     assert dist(12) == Fixed(value=12)
-    assert dist(0.5).compile().draw(np.random.default_rng(0)) == 0.5
+    assert sampler_of(dist(0.5)).draw(np.random.default_rng(0)) == 0.5
 
 
 def test_true_is_not_a_number() -> None:
@@ -175,25 +79,11 @@ def test_text_is_not_a_distribution() -> None:
 
 
 @pytest.mark.parametrize("case", THEORY)
-def test_draw_and_draw_many_consume_the_stream_alike(case: str) -> None:
-    sampler = dist(THEORY[case][0]).compile()
-    many = sampler.draw_many(np.random.default_rng(3), 50)
-    rng = np.random.default_rng(3)
-    one_by_one = [sampler.draw(rng) for _ in range(50)]
-    assert many.tolist() == one_by_one
-
-
-def test_same_seed_gives_same_draws() -> None:
-    spec = dist({"dist": "lognormal", "mean": 5, "cv": 1})
-    assert np.array_equal(draws(spec, seed=11), draws(spec, seed=11))
-
-
-@pytest.mark.parametrize("case", THEORY)
 def test_scaled_multiplies_the_mean_and_keeps_the_cv(case: str) -> None:
     spec = dist(THEORY[case][0])
     scaled = spec.scaled(2.5)
-    a = spec.compile().draw_many(np.random.default_rng(5), 50_000)
-    b = scaled.compile().draw_many(np.random.default_rng(5), 50_000)
+    a = sampler_of(spec).draw_many(np.random.default_rng(5), 50_000)
+    b = sampler_of(scaled).draw_many(np.random.default_rng(5), 50_000)
     assert scaled.mean == pytest.approx(2.5 * spec.mean, rel=1e-12)
     if a.std() > 0:
         assert b.std() / b.mean() == pytest.approx(a.std() / a.mean(), rel=1e-9)
@@ -228,9 +118,6 @@ def test_dist_params_lists_each_distributions_fields() -> None:
     for name, cls in zip(DIST_NAMES, classes, strict=True):
         fields = tuple(f.alias or key for key, f in cls.model_fields.items() if key != "dist")
         assert DIST_PARAMS[name] == fields
-
-
-# --- bad parameters: the message names the field and the rule --------------------------------
 
 
 def test_low_above_high_is_an_error() -> None:

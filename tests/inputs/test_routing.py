@@ -7,16 +7,10 @@ from typing import Any
 
 import pytest
 
-from corridor.errors import InputError, Problem
+from corridor.errors import InputError, Problem, RoutingError
 from corridor.inputs.distributions import Exponential, Fixed
 from corridor.inputs.network import Leg, Network, Node, load_network
-from corridor.inputs.routing import (
-    Route,
-    RoutingError,
-    k_shortest_routes,
-    network_graph,
-    route_legs_connect,
-)
+from corridor.inputs.routing import Route, k_shortest_routes, network_graph, route_legs_connect
 from corridor.inputs.specs import ContinuousService, ProcessSpec
 
 CONTINUOUS = ContinuousService(type="continuous")

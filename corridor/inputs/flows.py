@@ -1,0 +1,73 @@
+"""Demand: the flows of containers a scenario sends over its routes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from corridor.inputs.pydantic_errors import located_error
+from corridor.inputs.specs import Id, PositiveFloat, Share, Strict
+
+__all__ = ["FlowSpec"]
+
+
+class FlowSpec(Strict):
+    """Containers from ``origin`` to ``destination`` at a demand rate, split across routes."""
+
+    id: Id = Field(description="unique name of the flow")
+    origin: Id = Field(description="node id where containers are created")
+    destination: Id = Field(description="node id where containers are delivered")
+    teu_per_day: PositiveFloat = Field(description="demand at the start, TEU per day")
+    arrival: Literal["poisson", "fixed"] = Field(
+        default="poisson", description="poisson: random arrivals; fixed: evenly spaced"
+    )
+    growth_pct_per_year: Annotated[float, Field(gt=-100, le=1000, allow_inf_nan=False)] = Field(
+        default=0.0, description="compound demand growth, percent per year"
+    )
+    share_40ft: Share = Field(default=0.5, description="share of containers that are 40' (2 TEU)")
+    routes: dict[Id, PositiveFloat] = Field(
+        min_length=1,
+        description="route name -> share of this flow's containers (normalised); a list of "
+        "route names means equal shares",
+    )
+
+    @field_validator(
+        "routes", mode="before", json_schema_input_type=Union[dict[str, float], list[str]]
+    )
+    @classmethod
+    def _list_means_equal_shares(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            nested = [v for v in value if isinstance(v, (list, dict, set))]
+            if nested:  # not a name, and not hashable as a mapping key either
+                raise PydanticCustomError(
+                    "corridor_scenario",
+                    "lists {got} where a route name belongs; give route names, or a mapping "
+                    "of route name -> share",
+                    {"got": "a mapping" if isinstance(nested[0], dict) else "a list"},
+                )
+            repeated = sorted({str(v) for v in value if value.count(v) > 1})
+            if repeated:
+                raise PydanticCustomError(
+                    "corridor_scenario",
+                    "lists {names} more than once; name each route once",
+                    {"names": ", ".join(repr(r) for r in repeated)},
+                )
+            return dict.fromkeys(value, 1.0)
+        return value
+
+    @model_validator(mode="after")
+    def _two_ends(self) -> FlowSpec:
+        if self.origin == self.destination:
+            raise located_error(
+                "FlowSpec",
+                [
+                    (
+                        ("destination",),
+                        f"is the origin ({self.origin!r}); a flow must go somewhere",
+                        self.destination,
+                    )
+                ],
+            )
+        return self
