@@ -21,13 +21,13 @@ of the scenario; a path that names nothing is an error that says which part is u
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from corridor.errors import did_you_mean
 from corridor.inputs.changes import LegChange, NodeChange, ProcessChange
 from corridor.inputs.network import Network
 from corridor.inputs.specs import SERVICE_MODELS
@@ -105,11 +105,6 @@ def _render(parts: Sequence[str | int]) -> str:
     return out
 
 
-def _did_you_mean(word: object, names: Iterable[str]) -> str:
-    close = difflib.get_close_matches(str(word), list(names), n=1, cutoff=0.6)
-    return f"did you mean {close[0]!r}?" if close else ""
-
-
 def _listing(names: Iterable[str], limit: int = 12) -> str:
     names = list(names)
     shown = ", ".join(names[:limit]) + (", ..." if len(names) > limit else "")
@@ -130,14 +125,14 @@ def _new_container(done: Path, key: str | int, network: Network | None) -> dict[
             return NodeChange().model_dump(mode="python")
         raise PathError(
             f"the network has no node {key!r}",
-            _did_you_mean(key, network.nodes) or f"nodes: {_listing(network.nodes)}",
+            did_you_mean(str(key), network.nodes) or f"nodes: {_listing(network.nodes)}",
         )
     if len(done) == 1 and done[0] == "legs":
         if network is None or key in network.legs:
             return LegChange().model_dump(mode="python")
         raise PathError(
             f"the network has no leg {key!r}",
-            _did_you_mean(key, network.legs) or f"legs: {_listing(network.legs)}",
+            did_you_mean(str(key), network.legs) or f"legs: {_listing(network.legs)}",
         )
     if len(done) == 3 and done[0] == "nodes" and done[2] == "processes":
         node_id = str(done[1])
@@ -150,7 +145,7 @@ def _new_container(done: Path, key: str | int, network: Network | None) -> dict[
             return ProcessChange().model_dump(mode="python")
         raise PathError(
             f"node {node_id!r} has no process {key!r}",
-            _did_you_mean(key, names) or f"its processes: {_listing(names)}",
+            did_you_mean(str(key), names) or f"its processes: {_listing(names)}",
         )
     return None
 
@@ -205,7 +200,7 @@ def set_path(
                     names = [str(i.get("id", i.get("name"))) for i in node if isinstance(i, dict)]
                     raise PathError(
                         f"{here} has no item named {key!r}",
-                        _did_you_mean(key, names) or f"items: {_listing(names)}",
+                        did_you_mean(str(key), names) or f"items: {_listing(names)}",
                     )
                 key = index
             if not -len(node) <= key < len(node):
@@ -230,7 +225,7 @@ def set_path(
                     names = sorted(free) if free is not None else [str(k) for k in node]
                     raise PathError(
                         f"{here} has no field {key!r}",
-                        _did_you_mean(key, names) or f"fields: {_listing(names)}",
+                        did_you_mean(str(key), names) or f"fields: {_listing(names)}",
                     )
         else:
             raise PathError(
