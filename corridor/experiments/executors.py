@@ -276,7 +276,8 @@ class _PoolStream(RunStream[T, R]):
 
 class _DaskStream(RunStream[T, R]):
     def __init__(self, client: Any, workers: int, fn: Callable[[T], R], tasks: Iterable[T]) -> None:
-        from distributed import as_completed
+        # dask is heavy (about 0.3 s to import) and only needed on a cluster: import it here
+        from distributed import as_completed  # noqa: PLC0415
 
         self._client = client
         self._fn = fn
@@ -340,7 +341,8 @@ class DaskExecutor(Executor):
         threads_per_worker: int = 1,
         processes: bool = True,
     ) -> None:
-        from distributed import Client, LocalCluster
+        # dask is heavy (about 0.3 s to import) and only needed on a cluster: import it here
+        from distributed import Client, LocalCluster  # noqa: PLC0415
 
         self._cluster: Any = None
         if scheduler is None:
