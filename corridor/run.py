@@ -11,7 +11,7 @@ from corridor.errors import ScenarioError
 from corridor.inputs.network import Network, load_network
 from corridor.inputs.scenario import Scenario, load_scenario
 from corridor.model.compile import Model, build_model
-from corridor.results.tables import Results
+from corridor.results import Results
 
 __all__ = ["load_model", "run_scenario", "simulate"]
 

@@ -78,6 +78,11 @@ class NodeRT:
     index: int
     id: str
     processes: tuple[ProcessRT, ...]
+    name: str
+    country: str
+    kind: str
+    lon: float
+    lat: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +114,9 @@ class LegRT:
     cost_usd_per_teu: float
     co2e_kg_per_teu_km: float | None
     place: int
+    name: str
+    coords: tuple[tuple[float, float], ...]
+    enabled: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -589,7 +597,18 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
                     stream=f"node:{nid}:{p.name}",
                 )
             )
-        node_rts.append(NodeRT(node_index[nid], nid, tuple(procs)))
+        node_rts.append(
+            NodeRT(
+                node_index[nid],
+                nid,
+                tuple(procs),
+                name=node.name,
+                country=node.country,
+                kind=node.kind,
+                lon=node.lon,
+                lat=node.lat,
+            )
+        )
     leg_rts: list[LegRT] = []
     for lid, leg in legs.items():
         places.append(Place("leg", lid, leg.service.type, leg.mode))
@@ -624,6 +643,9 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
                 cost_usd_per_teu=leg.cost_usd_per_teu,
                 co2e_kg_per_teu_km=leg.co2e_kg_per_teu_km,
                 place=len(places) - 1,
+                name=leg.name,
+                coords=leg.coords,
+                enabled=leg.enabled,
             )
         )
     by_elem: dict[str, list[tuple[float, float]]] = {}
