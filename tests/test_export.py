@@ -12,7 +12,7 @@ import pytest
 
 from corridor import cli, export
 from corridor.errors import CorridorError
-from corridor.results.tables import Results
+from corridor.results import Results
 from tests.small_runs import two_leg_network, two_leg_run
 
 

@@ -13,7 +13,7 @@ import pytest
 from matplotlib.figure import Figure
 
 from corridor import maps
-from corridor.results.tables import Results
+from corridor.results import Results
 from tests.small_runs import branching_network, branching_run
 
 

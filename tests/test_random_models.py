@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given
 
 from corridor.model.compile import Model, build_model
-from corridor.results.tables import Results
+from corridor.results import Results
 from corridor.run import simulate
 from tests import builders
 from tests.strategies import ModelSpec, fuzz_settings, model_specs, time_limit

@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import pytest
 
 from corridor import cli, report
-from corridor.results.tables import Results
+from corridor.results import Results
 from tests.chromium import check_page, find_chromium
 from tests.small_runs import branching_network, branching_run, two_leg_network, two_leg_run
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from corridor.errors import OutputError
-from corridor.results.tables import Results
+from corridor.results import Results
 from corridor.run import simulate
 from tests.builders import flow, leg, network, node, proc, scenario
 from tests.signals import default_sigint
