@@ -37,7 +37,7 @@ from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 from corridor.engine.core import Engine  # noqa: E402
-from corridor.results.tables import Results  # noqa: E402
+from corridor.results import Results  # noqa: E402
 from tests.strategies import (  # noqa: E402
     Hang,
     base_network,
