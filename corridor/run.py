@@ -6,6 +6,7 @@ import logging
 import time
 from pathlib import Path
 
+from corridor import __version__
 from corridor.engine.core import Engine
 from corridor.errors import ScenarioError
 from corridor.inputs.network import Network, load_network
@@ -58,8 +59,6 @@ def simulate(
     wall = time.perf_counter()
     rec = Engine(model).run()
     sim_s = time.perf_counter() - wall
-    from corridor import __version__
-
     meta = {
         "wall_s": round(sim_s, 3),
         "scenario_file": str(Path(scenario.source).resolve()) if scenario.source else None,
