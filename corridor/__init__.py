@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from corridor.experiments import ExperimentResults, load_experiment, run_experiment
     from corridor.inputs.network import Leg, Network, Node, load_network
     from corridor.inputs.scenario import Scenario, load_scenario
-    from corridor.results.tables import Results
+    from corridor.results import Results
     from corridor.run import load_model, run_scenario, simulate
     from corridor.views import export, maps, plots, report
 
@@ -58,7 +58,7 @@ _WHERE = {
     "load_network": "corridor.inputs.network",
     "Scenario": "corridor.inputs.scenario",
     "load_scenario": "corridor.inputs.scenario",
-    "Results": "corridor.results.tables",
+    "Results": "corridor.results",
     "load_model": "corridor.run",
     "run_scenario": "corridor.run",
     "simulate": "corridor.run",

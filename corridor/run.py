@@ -6,13 +6,14 @@ import logging
 import time
 from pathlib import Path
 
+from corridor import __version__
 from corridor.engine.core import Engine
 from corridor.errors import ScenarioError
 from corridor.inputs.network import Network, load_network
 from corridor.inputs.scenario import Scenario, load_scenario
 from corridor.model.compile import build_model
 from corridor.model.runtime import Model
-from corridor.results.tables import Results
+from corridor.results import Results
 
 __all__ = ["load_model", "run_scenario", "simulate"]
 
@@ -59,8 +60,6 @@ def simulate(
     wall = time.perf_counter()
     rec = Engine(model).run()
     sim_s = time.perf_counter() - wall
-    from corridor import __version__
-
     meta = {
         "wall_s": round(sim_s, 3),
         "scenario_file": str(Path(scenario.source).resolve()) if scenario.source else None,

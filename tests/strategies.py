@@ -36,7 +36,8 @@ from corridor.errors import CorridorError, InputError
 from corridor.inputs.network import Network, load_network
 from corridor.inputs.routing import k_shortest_routes
 from corridor.inputs.scenario import Scenario, load_scenario
-from corridor.model.compile import Model, build_model
+from corridor.model.compile import build_model
+from corridor.model.runtime import Model
 from tests.builders import flow, leg, network, node, proc, scenario
 
 # ----------------------------------------------------------------------------- settings

@@ -19,6 +19,7 @@ from corridor.experiments.executors import Executor, open_executor
 from corridor.experiments.progress import progress_reporter
 from corridor.experiments.results import ExperimentResults, load_experiment
 from corridor.experiments.runner import ExperimentInterrupted, run_experiment
+from corridor.experiments.saturation import find_saturation
 from corridor.experiments.spec import (
     ExperimentSpec,
     experiment_from_scenarios,
@@ -129,7 +130,8 @@ def _add_run_options(
 
 def _executor(args: argparse.Namespace) -> Executor:
     if args.scheduler is not None or args.dask is not None:
-        # Dask sets up its own loggers at INFO when imported; follow corridor's -v instead
+        # Dask sets up its own loggers at INFO when imported; follow corridor's -v instead.
+        # Imported here, not at the top: a heavy dependency that only these options need.
         import distributed  # noqa: F401
 
         level = logging.getLogger().getEffectiveLevel()
@@ -353,8 +355,6 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_saturation(args: argparse.Namespace) -> int:
-    from corridor.experiments.saturation import find_saturation
-
     warmup = args.warmup
     try:
         with _executor(args) as executor, progress_reporter(sys.stderr) as progress:

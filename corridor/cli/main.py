@@ -1,4 +1,8 @@
-"""The ``corridor`` command line: thin commands over the library.
+"""The ``corridor`` command line: the parser, logging, signals and error handling.
+
+The commands are in one module per group, each adding its own with ``register``:
+:mod:`corridor.cli.run` (run, validate, routes, schema), :mod:`corridor.cli.experiments`
+(batch, compare, saturation) and :mod:`corridor.cli.report` (report, export).
 
 Errors in the user's input print ``error: <file>: <where>: <what> (<hint>)`` and exit with
 status 2, with no traceback. Anything else is a bug in corridor and keeps its traceback.
@@ -7,189 +11,26 @@ status 2, with no traceback. Anything else is a bug in corridor and keeps its tr
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import math
 import os
 import signal
 import sys
 import textwrap
 from collections.abc import Sequence
-from pathlib import Path
-
-import pandas as pd
 
 from corridor import __version__
 from corridor.cli import experiments as experiment_commands
 from corridor.cli import report as report_commands
+from corridor.cli import run as run_commands
 from corridor.errors import CorridorError
-from corridor.results.tables import check_output_folder
 
-__all__ = ["main"]
+__all__ = ["build_parser", "main"]
 
 EXIT_USAGE = 2
 
 
-_RUN_EXAMPLES = """\
-examples:
-  corridor run scenarios/instc-baseline.yaml
-  corridor run scenarios/caspian-winter.yaml --seed 7 --out results/winter
-"""
-_VALIDATE_EXAMPLES = """\
-examples:
-  corridor validate scenarios/instc-baseline.yaml
-"""
-_ROUTES_EXAMPLES = """\
-examples:
-  corridor routes seeds/instc.geojson NSA MOW -k 3
-"""
-_SCHEMA_EXAMPLES = """\
-examples:
-  corridor schema > scenario.schema.json
-  (then in a YAML file: # yaml-language-server: $schema=scenario.schema.json)
-"""
-
-
-def _fmt_days(value: float) -> str:
-    return (
-        "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.1f}"
-    )
-
-
-def format_summary(summary: pd.DataFrame) -> str:
-    """The per-route summary as an aligned text table."""
-    if summary.empty:
-        return "(no containers were created after the warm-up)"
-    shares = [c for c in summary.columns if c.startswith("share_")]
-    rows = []
-    for _, r in summary.iterrows():
-        top = sorted(
-            ((r[c], c.removeprefix("share_")) for c in shares if r[c] == r[c]), reverse=True
-        )[:3]
-        rows.append(
-            {
-                "flow": r["flow"],
-                "route": r["route"],
-                "delivered": int(r["delivered"]),
-                "in transit": int(r["in_transit"]),
-                "TEU/day": f"{r['throughput_teu_per_day']:.1f}",
-                "mean d": _fmt_days(r["mean_days"]),
-                "P50 d": _fmt_days(r["p50_days"]),
-                "P90 d": _fmt_days(r["p90_days"]),
-                "P95 d": _fmt_days(r["p95_days"]),
-                "time goes to": ", ".join(f"{k} {v:.0%}" for v, k in top if v > 0),
-                "status": r["status"],
-            }
-        )
-    text = pd.DataFrame(rows).to_string(index=False)
-    if (summary["status"] != "ok").any():
-        text += (
-            "\n\nsaturated: the route cannot carry its demand and its backlog grows; the days "
-            "above describe only the containers that got through and understate the delay."
-        )
-    return text
-
-
-def _cmd_run(args: argparse.Namespace) -> int:
-    from corridor.inputs.scenario import load_scenario
-    from corridor.run import simulate
-
-    scenario = load_scenario(args.scenario)
-    if args.out is not None:
-        check_output_folder(args.out)  # before a long run, not after it
-    args.interrupted = "the run stopped before it finished; nothing was written"
-    results = simulate(scenario, seed=args.seed)
-    s = results.summary()
-    if args.format == "csv":
-        sys.stdout.write(s.to_csv(index=False))
-    elif args.format == "json":
-        sys.stdout.write(s.to_json(orient="records", indent=2) + "\n")
-    else:
-        trips = results.trips
-        print(f"scenario  {scenario.name}")
-        print(
-            f"period    {scenario.start_date:%Y-%m-%d}, {scenario.horizon_days:g} days "
-            f"(first {scenario.warmup_days:g} days are warm-up, left out below)"
-        )
-        print(f"seed      {results.seed}")
-        print(
-            f"containers {len(trips):,} created, "
-            f"{int(trips['delivered_h'].notna().sum()):,} delivered, "
-            f"simulated in {results.meta.get('wall_s', 0):.1f} s"
-        )
-        print()
-        print(format_summary(s))
-    if args.out:
-        args.interrupted = (
-            f"stopped while saving to {args.out}: each file there is complete, but they may "
-            "mix this run and an earlier one (run.json, written last, lists the files of one "
-            "run; corridor.Results.load checks them)"
-        )
-        out = results.save(args.out)
-        print(f"\nsaved tables to {out}/", file=sys.stderr)
-    return 0
-
-
-def _cmd_validate(args: argparse.Namespace) -> int:
-    from corridor.inputs.network import load_network
-    from corridor.inputs.scenario import load_scenario
-    from corridor.run import load_model
-
-    scenario = load_scenario(args.scenario)
-    assert scenario.network_path is not None
-    network = load_network(scenario.network_path)
-    model = load_model(scenario, network)
-    print(
-        f"ok: {args.scenario}: scenario {scenario.name!r} with {len(model.flows)} flows, "
-        f"{len(model.routes)} routes, {len(model.closure_records)} closure windows"
-    )
-    print(f"ok: {scenario.network_path}: {len(network.nodes)} nodes, {len(network.legs)} legs")
-    return 0
-
-
-def _cmd_routes(args: argparse.Namespace) -> int:
-    from corridor.inputs.network import load_network
-    from corridor.inputs.routing import k_shortest_routes
-
-    network = load_network(args.network)
-    routes = k_shortest_routes(network, args.origin, args.destination, k=args.k, weight=args.by)
-    by = "free-flow time" if args.by == "time_h" else "distance"
-    print(f"{len(routes)} shortest route(s) {args.origin} -> {args.destination} by {by}:")
-    for i, r in enumerate(routes, 1):
-        print(
-            f"\n{i}. {r.length_km:,.0f} km, {r.time_h:,.1f} h ({r.time_h / 24:.1f} d) "
-            f"free-flow, {len(r.legs)} legs"
-        )
-        nodes = " > ".join(r.nodes)
-        print("   " + textwrap.fill(nodes, width=96, subsequent_indent="   "))
-        legs = "[" + ", ".join(r.legs) + "]"
-        print("   route legs (for a scenario's routes:):")
-        print(
-            "   " + textwrap.fill(legs, width=96, subsequent_indent="    ", break_on_hyphens=False)
-        )
-
-    return 0
-
-
-def _cmd_schema(args: argparse.Namespace) -> int:
-    from corridor.inputs.scenario import scenario_json_schema
-
-    print(json.dumps(scenario_json_schema(), indent=2))
-    return 0
-
-
-def _seed(text: str) -> int:
-    """A seed from the command line: a whole number from 0 to 2**63 - 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"{value} is out of range: seeds go from 0 to 2**63 - 1")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
+    """The ``corridor`` parser with every command."""
     parser = argparse.ArgumentParser(
         prog="corridor",
         description="Simulate container freight on the International North-South Transport "
@@ -208,74 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    fmt = argparse.RawDescriptionHelpFormatter
-
-    p = sub.add_parser(
-        "run",
-        help="run a scenario and print its per-route summary",
-        description="Run one replication of a scenario and print, per flow and "
-        "route, delivered containers and transit days (mean, P50, P90, P95).",
-        epilog=_RUN_EXAMPLES,
-        formatter_class=fmt,
-    )
-    p.add_argument("scenario", type=Path, help="scenario YAML file")
-    p.add_argument("--seed", type=_seed, default=None, help="override the scenario's seed")
-    p.add_argument(
-        "--out",
-        type=Path,
-        default=None,
-        help="save the tables (Parquet) and summary.csv to this folder",
-    )
-    p.add_argument(
-        "--format",
-        choices=("table", "csv", "json"),
-        default="table",
-        help="how to print the summary (default: table)",
-    )
-    p.set_defaults(func=_cmd_run)
-
-    p = sub.add_parser(
-        "validate",
-        help="check a scenario and its network without simulating",
-        description="Load and check a scenario and its network; report every "
-        "problem found, or 'ok'.",
-        epilog=_VALIDATE_EXAMPLES,
-        formatter_class=fmt,
-    )
-    p.add_argument("scenario", type=Path, help="scenario YAML file")
-    p.set_defaults(func=_cmd_validate)
-
-    p = sub.add_parser(
-        "routes",
-        help="list the k shortest routes between two nodes",
-        description="List the k shortest routes between two nodes of a network "
-        "by free-flow time (running time plus mean node process times, no "
-        "queueing) or by distance.",
-        epilog=_ROUTES_EXAMPLES,
-        formatter_class=fmt,
-    )
-    p.add_argument("network", type=Path, help="GeoJSON network file")
-    p.add_argument("origin", help="node id to start from")
-    p.add_argument("destination", help="node id to end at")
-    p.add_argument("-k", type=int, default=3, help="how many routes (default 3)")
-    p.add_argument(
-        "--by",
-        choices=("time_h", "length_km"),
-        default="time_h",
-        help="rank by free-flow time (default) or by distance",
-    )
-    p.set_defaults(func=_cmd_routes)
-
-    p = sub.add_parser(
-        "schema",
-        help="print the JSON Schema of scenario files",
-        description="Print the JSON Schema of scenario files, for editors' "
-        "autocompletion and checks.",
-        epilog=_SCHEMA_EXAMPLES,
-        formatter_class=fmt,
-    )
-    p.set_defaults(func=_cmd_schema)
-
+    run_commands.register(sub)
     experiment_commands.register(sub)
     report_commands.register(sub)
     return parser

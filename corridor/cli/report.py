@@ -7,6 +7,11 @@ import sys
 from pathlib import Path
 
 from corridor.errors import InputError
+from corridor.inputs.network import load_network
+from corridor.results import Results
+from corridor.views.export import GIS_FORMATS, TABLE_FORMATS, export_gis, export_tables
+from corridor.views.frames import has_network, missing_note
+from corridor.views.report import write_report
 
 __all__ = ["register"]
 
@@ -14,12 +19,12 @@ _REPORT_EXAMPLES = """\
 examples:
   corridor run scenarios/instc-baseline.yaml --out results/baseline
   corridor report results/baseline -o report.html
-  corridor report results/baseline -o report.html --network seeds/instc.geojson --promised-days 25
+  corridor report results/baseline -o report.html --promised-days 25
   corridor report results/baseline -o offline.html --no-tiles
 """
 _EXPORT_EXAMPLES = """\
 examples:
-  corridor export results/baseline -o gis/ --network seeds/instc.geojson
+  corridor export results/baseline -o gis/
   corridor export results/baseline -o tables/ --format csv
   corridor export results/baseline -o out/ --format gpkg,geojson,parquet
   (open gis/corridor.gpkg in QGIS: layers nodes, legs, routes)
@@ -37,8 +42,6 @@ def _positive_days(text: str) -> float:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from corridor.views.report import write_report
-
     out = write_report(
         args.results,
         args.output,
@@ -52,15 +55,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    from corridor.views.export import (
-        GIS_FORMATS,
-        TABLE_FORMATS,
-        export_gis,
-        export_tables,
-        network_for,
-        read_results,
-    )
-
     explicit = args.format is not None
     text = args.format if explicit else "csv,gpkg"
     chosen = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
@@ -71,23 +65,21 @@ def _cmd_export(args: argparse.Namespace) -> int:
             "--format", "", f"{text!r} names no known format" if not chosen
             else f"unknown format(s) {', '.join(bad)}", f"choose from {', '.join(known)}",
         )  # fmt: skip
-    results = read_results(args.results)
-    network = network_for(results, args.network)
+    results = Results.load(args.results)
+    network = load_network(args.network) if args.network is not None else None
     written = []
     tables = [f for f in chosen if f in TABLE_FORMATS]
     if tables:
         written += export_tables(results, args.output, tables, network)
     gis = [f for f in chosen if f in GIS_FORMATS]
     if gis:
-        if network is None and not explicit:
-            print(
-                "no network named in run.json can be read, so no GIS files; give --network PATH",
-                file=sys.stderr,
-            )
-        elif network is None:
+        why = missing_note(results, "nodes", "legs") or "the run has no nodes"
+        if not has_network(results, network) and not explicit:
+            print(f"no GIS files: {why}; give --network PATH", file=sys.stderr)
+        elif not has_network(results, network):
             raise InputError.single(
-                args.results, "", "GIS export needs the run's network, and run.json names none "
-                "that can be read", "give --network PATH",
+                args.results, "", f"GIS export needs the run's network, and {why}",
+                "give --network PATH",
             )  # fmt: skip
         else:
             written += export_gis(network, results, args.output, gis, args.promised_days)
@@ -115,7 +107,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )  # fmt: skip
     p.add_argument(
         "--network", type=Path, default=None,
-        help="the run's GeoJSON network, for the maps (default: the one named in run.json)",
+        help="a GeoJSON network to draw instead of the run's own (needed only for folders "
+        "saved by an older corridor, without nodes and legs tables)",
     )  # fmt: skip
     p.add_argument(
         "--promised-days", type=_positive_days, default=None, metavar="DAYS",
@@ -140,11 +133,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--format", default=None,
         help="comma-separated: csv, parquet, gpkg, geojson (default: csv, and gpkg when the "
-        "network is known)",
+        "run's network is known)",
     )  # fmt: skip
     p.add_argument(
         "--network", type=Path, default=None,
-        help="the run's GeoJSON network (default: the one named in run.json)",
+        help="a GeoJSON network for the GIS files instead of the run's own (needed only for "
+        "folders saved by an older corridor, without nodes and legs tables)",
     )  # fmt: skip
     p.add_argument(
         "--promised-days", type=_positive_days, default=None, metavar="DAYS",

@@ -33,7 +33,7 @@ from corridor.engine.records import STAGE_KINDS
 from corridor.errors import CorridorError
 from corridor.experiments.runs import KIND_COLUMNS
 from corridor.experiments.student_t import t_quantile
-from corridor.results.tables import summarize
+from corridor.kpis.summary import summarize
 
 __all__ = [
     "METRICS",
@@ -138,7 +138,7 @@ def t_interval(values: Iterable[float], confidence: float = 0.95) -> Interval:
 
 
 def run_summary(table: pd.DataFrame, warmup_h: float, horizon_h: float) -> pd.DataFrame:
-    """Per flow and route of one run: :func:`corridor.results.tables.summarize`, with ``share_*``.
+    """Per flow and route of one run: :func:`corridor.kpis.summarize`, with ``share_*``.
 
     Parameters
     ----------

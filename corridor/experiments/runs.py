@@ -26,7 +26,8 @@ from corridor.errors import CorridorError
 from corridor.experiments.store import NetworkFile
 from corridor.inputs.network import Network, load_network
 from corridor.inputs.scenario import Scenario
-from corridor.results.tables import Results
+from corridor.results import Results
+from corridor.results.store import write_atomic
 from corridor.run import simulate
 
 __all__ = ["KIND_COLUMNS", "RunFailedError", "RunOutput", "RunTask", "execute_run", "run_table"]
@@ -103,10 +104,7 @@ def _network(sha256: str, path: str, content: bytes) -> Network:
         folder.mkdir(parents=True, exist_ok=True)
         local = folder / f"{sha256[:16]}-{local.name}"
         if not local.is_file():
-            fd, tmp = tempfile.mkstemp(dir=folder, suffix=".tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(content)
-            os.replace(tmp, local)
+            write_atomic(local, lambda tmp: Path(tmp).write_bytes(content))
     return load_network(local)
 
 

@@ -18,7 +18,7 @@ network path, and without its ``seed`` and ``description``, which do not change 
 A run is finished when its file exists: files are written to a hidden temporary name in the
 same folder, flushed to disk, then renamed into place, so a file under its final name is
 always whole and a batch killed at any moment leaves only temporary files, which readers
-never look at and the next batch removes.
+never look at and the next batch removes (:func:`corridor.results.store.write_atomic`).
 """
 
 from __future__ import annotations
@@ -32,8 +32,7 @@ import json
 import os
 import platform
 import re
-import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ import pyarrow.parquet as pq
 
 from corridor.errors import CorridorError
 from corridor.inputs.scenario import Scenario
+from corridor.results.store import write_atomic, write_text_atomic
 
 __all__ = [
     "MANIFEST_NAME",
@@ -51,7 +51,6 @@ __all__ = [
     "RUN_METADATA_KEY",
     "NetworkFile",
     "StoreBusyError",
-    "atomic_write",
     "package_versions",
     "read_manifest",
     "read_run",
@@ -138,42 +137,13 @@ def run_path(out: Path, key: str, replication: int, seed: int) -> Path:
     return out / RUNS_DIR / key / f"rep{replication:04d}-seed{seed}.parquet"
 
 
-def _fsync_dir(path: Path) -> None:
-    with contextlib.suppress(OSError):  # not every platform can open a folder
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def atomic_write(path: Path, write: Callable[[str], None]) -> None:
-    """Write ``path`` through a temporary file in its folder, then rename it into place.
-
-    ``write`` receives the temporary file's name. A reader sees the old file or the whole new
-    one, never a part; the temporary file is removed if writing fails.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
 def write_run(path: Path, table: pd.DataFrame, metadata: dict[str, Any]) -> None:
     """Write one run's table atomically, with ``metadata`` (JSON) in the Parquet schema."""
     arrow = pa.Table.from_pandas(table, preserve_index=False)
     meta = dict(arrow.schema.metadata or {})
     meta[RUN_METADATA_KEY] = json.dumps(metadata, sort_keys=True, default=str).encode("utf-8")
     arrow = arrow.replace_schema_metadata(meta)
-    atomic_write(path, lambda tmp: pq.write_table(arrow, tmp, compression="zstd"))
+    write_atomic(path, lambda tmp: pq.write_table(arrow, tmp, compression="zstd"))
 
 
 def read_run(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
@@ -214,13 +184,7 @@ def write_manifest(out: Path, manifest: dict[str, Any]) -> Path:
     body = {"format": STORE_FORMAT, **manifest}
     body["written_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     text = json.dumps(body, indent=2, default=str) + "\n"
-    path = out / MANIFEST_NAME
-
-    def write(tmp: str) -> None:
-        Path(tmp).write_text(text, encoding="utf-8")
-
-    atomic_write(path, write)
-    return path
+    return write_text_atomic(out / MANIFEST_NAME, text)
 
 
 def read_manifest(out: Path) -> dict[str, Any]:

@@ -1,8 +1,9 @@
 """Key performance indicators: pure functions over a run's tables.
 
-Every function takes the tables of :class:`corridor.results.tables.Results` (``trips``, ``stages``,
-``departures``, ``resources``) and returns a new :class:`pandas.DataFrame`; nothing is changed
-in place and nothing is drawn (see :mod:`corridor.views.plots`). Times are hours (``_h``) or days
+Every function takes the tables of :class:`corridor.results.Results` (``trips``, ``stages``,
+``departures``, ``resources``, ``processes``, ``nodes``) and returns a new
+:class:`pandas.DataFrame` (or a plain mapping); nothing is changed in place and nothing is
+drawn (see :mod:`corridor.views.plots`). Times are hours (``_h``) or days
 (``_days``), distances kilometres, speeds km/h, costs US dollars, emissions kg CO2e.
 
 Every public name is available here (``from corridor import kpis; kpis.time_breakdown(...)``);
@@ -10,6 +11,7 @@ the modules group them by theme:
 
 =============== ==========================================================================
 selection       :func:`measured_trips`: which containers statistics count
+summary         :func:`summarize`: the per flow and route summary of a run (saturation)
 breakdown       time categories (:data:`TIME_CATEGORIES`), :func:`time_breakdown` per route,
                 :func:`node_delays` per node
 routes          :func:`route_legs`: the chain of legs of every route
@@ -17,10 +19,12 @@ speeds          CAREC speeds: :func:`route_speeds`, :func:`section_speeds` (SWOD
 borders         CAREC TFI1: :func:`border_crossing_times`, :func:`default_crossings`
 reliability     :func:`reliability` (on-time share, P50/P90/P95), :func:`throughput`
 capacity        :func:`load_factors`, :func:`resource_series`, :func:`utilisation`,
-                :func:`servers_of`
+                :func:`servers_of` (from the ``processes`` table)
 costs           :func:`cost_per_teu`, :func:`stage_costs`
 emissions       :func:`emission_factors`, :func:`co2e_by_leg`, :func:`co2e_per_teu`
 escap           :func:`time_distance_points` for the ESCAP time/cost-distance chart
+elements        one row per route, node or leg: :func:`route_kpis`, :func:`node_kpis`,
+                :func:`leg_kpis` (what maps, reports and exports show)
 =============== ==========================================================================
 
 Which containers count
@@ -53,6 +57,7 @@ from corridor.kpis.breakdown import (
 )
 from corridor.kpis.capacity import load_factors, resource_series, servers_of, utilisation
 from corridor.kpis.costs import cost_per_teu, stage_costs
+from corridor.kpis.elements import leg_kpis, node_kpis, route_kpis
 from corridor.kpis.emissions import (
     DEFAULT_FUEL_BY_MODE,
     co2e_by_leg,
@@ -64,10 +69,12 @@ from corridor.kpis.reliability import reliability, throughput
 from corridor.kpis.routes import route_legs
 from corridor.kpis.selection import measured_trips
 from corridor.kpis.speeds import route_speeds, section_speeds
+from corridor.kpis.summary import SUMMARY_COLUMNS, summarize
 
 __all__ = [
     "ACTIVITY_CATEGORY",
     "DEFAULT_FUEL_BY_MODE",
+    "SUMMARY_COLUMNS",
     "TIME_CATEGORIES",
     "TIME_CATEGORY_LABELS",
     "border_crossing_times",
@@ -77,17 +84,21 @@ __all__ = [
     "crossing_name",
     "default_crossings",
     "emission_factors",
+    "leg_kpis",
     "load_factors",
     "measured_trips",
     "node_delays",
+    "node_kpis",
     "reliability",
     "resource_series",
+    "route_kpis",
     "route_legs",
     "route_speeds",
     "section_speeds",
     "servers_of",
     "stage_categories",
     "stage_costs",
+    "summarize",
     "throughput",
     "time_breakdown",
     "time_distance_points",

@@ -52,7 +52,9 @@ def crossing_name(node_id: str) -> str:
     return match.group("name") if match else node_id
 
 
-def default_crossings(stages: pd.DataFrame, network: Network | None = None) -> dict[str, list[str]]:
+def default_crossings(
+    stages: pd.DataFrame, network: Network | pd.DataFrame | None = None
+) -> dict[str, list[str]]:
     """Border crossings found in a run: border nodes grouped by :func:`crossing_name`.
 
     A node is a border node if the network gives it the kind ``border`` or if any of its
@@ -65,7 +67,8 @@ def default_crossings(stages: pd.DataFrame, network: Network | None = None) -> d
     stages
         The ``stages`` table.
     network
-        The network, for node kinds; optional.
+        The run's ``nodes`` table (``id`` and ``kind``) or the network, for node kinds;
+        optional.
 
     Returns
     -------
@@ -76,7 +79,11 @@ def default_crossings(stages: pd.DataFrame, network: Network | None = None) -> d
     element = _text(at_nodes["element"])
     border = set(element[_text(at_nodes["activity"]) == "border"])
     every = set(element)
-    if network is not None:
+    if isinstance(network, pd.DataFrame):
+        ids = network["id"].astype(str)
+        border |= set(ids[network["kind"].astype(str) == "border"])
+        every |= set(ids)
+    elif network is not None:
         border |= {n.id for n in network.nodes.values() if n.kind == "border"}
         every |= set(network.nodes)
     names = {crossing_name(node) for node in border}
@@ -91,7 +98,7 @@ def border_crossing_times(
     trips: pd.DataFrame,
     stages: pd.DataFrame,
     crossings: Mapping[str, Sequence[str]] | None = None,
-    network: Network | None = None,
+    network: Network | pd.DataFrame | None = None,
     by_route: bool = False,
     include_warmup: bool = False,
 ) -> pd.DataFrame:
@@ -109,7 +116,7 @@ def border_crossing_times(
     crossings
         ``{crossing: [node ids]}``; defaults to :func:`default_crossings`.
     network
-        The network, for :func:`default_crossings`.
+        The run's ``nodes`` table or the network, for :func:`default_crossings`.
     by_route
         One row per crossing and route instead of per crossing.
     include_warmup

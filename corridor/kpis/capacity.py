@@ -11,7 +11,6 @@ import pandas as pd
 
 if TYPE_CHECKING:
     from corridor.inputs.network import Network
-    from corridor.model.runtime import Model
 
 __all__ = ["load_factors", "resource_series", "servers_of", "utilisation"]
 
@@ -136,35 +135,33 @@ def _time_average(times: np.ndarray, values: np.ndarray, start: float, end: floa
     return float(np.sum(values * np.diff(t)) / (end - start))
 
 
-def servers_of(model: Model, end_h: float | None = None) -> dict[tuple[str, str], float]:
-    """Servers of every capacity-limited process of a model, averaged over time.
+def servers_of(processes: pd.DataFrame, end_h: float | None = None) -> dict[tuple[str, str], float]:
+    """Servers of every capacity-limited process of a run, averaged over time.
 
     Parameters
     ----------
-    model
-        The compiled model of the run (:func:`corridor.run.load_model`).
+    processes
+        The run's ``processes`` table: servers of each process from ``from_h``, capacity
+        changes included (:func:`corridor.results.model_tables.processes_table`).
     end_h
-        Average the servers over ``[0, end_h]`` hours, taking the scenario's capacity changes
-        into account; defaults to the horizon.
+        Average the servers over ``[0, end_h]`` hours; defaults to the horizon (where the
+        last row of each process ends, ``until_h``).
 
     Returns
     -------
     dict
         ``{(node, process): servers}`` (a float when capacity changes over time).
     """
-    end = model.horizon_h if end_h is None else end_h
-    out: dict[tuple[str, str], float] = {}
-    for node in model.nodes:
-        for p in node.processes:
-            if p.servers is None:
-                continue
-            times, values = [0.0], [float(p.servers)]
-            for t, ni, pi, servers in model.capacity_changes:
-                if ni == node.index and pi == p.index:
-                    times.append(t)
-                    values.append(float(servers))
-            out[(node.id, p.name)] = _time_average(np.array(times), np.array(values), 0.0, end)
-    return out
+    if processes.empty:
+        return {}
+    groups = processes.groupby(["node", "process"], sort=False, observed=True)
+    end = float(groups["until_h"].last().max()) if end_h is None else end_h
+    return {
+        (str(node), str(process)): _time_average(
+            g["from_h"].to_numpy(dtype=float), g["servers"].to_numpy(dtype=float), 0.0, end
+        )
+        for (node, process), g in groups
+    }
 
 
 def _servers_from_network(network: Network) -> dict[tuple[str, str], float]:
@@ -178,7 +175,7 @@ def _servers_from_network(network: Network) -> dict[tuple[str, str], float]:
 
 def utilisation(
     resources: pd.DataFrame,
-    servers: Mapping[tuple[str, str], float] | Model | Network | None,
+    servers: Mapping[tuple[str, str], float] | pd.DataFrame | Network | None,
     end_h: float,
     start_h: float = 0.0,
 ) -> pd.DataFrame:
@@ -189,10 +186,10 @@ def utilisation(
     resources
         The ``resources`` table.
     servers
-        Servers per ``(node, process)``: a mapping, the run's compiled
-        :class:`~corridor.model.compile.Model` (exact, with capacity changes, via
-        :func:`servers_of`), or the :class:`~corridor.inputs.network.Network` (its own servers:
-        scenario changes are not seen). Processes without a known count get no utilisation.
+        Servers per ``(node, process)``: the run's ``processes`` table (exact, with capacity
+        changes, averaged over ``[0, end_h]`` by :func:`servers_of`), a mapping, or a
+        :class:`~corridor.inputs.network.Network` (its own servers: scenario changes are not
+        seen). Processes without a known count get no utilisation.
     end_h, start_h
         The period to average over, hours.
 
@@ -203,16 +200,13 @@ def utilisation(
         ``containers``, ``busy_h`` (server-hours in service), ``mean_busy`` (servers busy on
         average), ``utilisation`` (``mean_busy / servers``), ``mean_queue``, ``max_queue``
         (jobs waiting), ``mean_wait_h`` and ``p90_wait_h`` (jobs arrived in the period).
-    """
-    from corridor.inputs.network import Network
-    from corridor.model.runtime import Model
 
-    if isinstance(servers, Model):
-        known = servers_of(servers, end_h)
-    elif isinstance(servers, Network):
-        known = _servers_from_network(servers)
-    else:
-        known = dict(servers or {})
+    Raises
+    ------
+    TypeError
+        If ``servers`` is a compiled model: pass the run's ``processes`` table instead.
+    """
+    known = _known_servers(servers, end_h)
     series = resource_series(resources)
     rows = []
     for (nd, pr), g in resources.groupby(["node", "process"], observed=True, sort=True):
@@ -241,3 +235,20 @@ def utilisation(
             }
         )
     return pd.DataFrame(rows)
+
+
+def _known_servers(
+    servers: Mapping[tuple[str, str], float] | pd.DataFrame | Network | None, end_h: float
+) -> dict[tuple[str, str], float]:
+    if servers is None:
+        return {}
+    if isinstance(servers, pd.DataFrame):
+        return servers_of(servers, end_h)
+    if isinstance(servers, Mapping):
+        return dict(servers)
+    if hasattr(servers, "capacity_changes"):
+        raise TypeError(
+            "servers: a compiled model is no longer accepted; pass the run's processes table "
+            "(results.processes), which has its servers over time"
+        )
+    return _servers_from_network(servers)

@@ -111,6 +111,7 @@ def runtime_network(network: Network) -> tuple[list[NodeRT], list[LegRT], list[P
                 place=len(places) - 1,
                 name=leg.name,
                 coords=leg.coords,
+                enabled=leg.enabled,
             )
         )
     return nodes, legs, places

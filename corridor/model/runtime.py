@@ -117,6 +117,7 @@ class LegRT:
     place: int
     name: str = ""
     coords: tuple[tuple[float, float], ...] = ()  # (lon, lat) in EPSG:4326, for maps
+    enabled: bool = True  # a disabled leg is in the model (for maps) but on no route
 
 
 @dataclass(frozen=True, slots=True)

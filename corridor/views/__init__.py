@@ -1,1 +1,16 @@
-"""Pictures and files from the tables: plots, maps, the HTML report and exports."""
+"""Pictures and files from the tables: plots, maps, the HTML report and exports.
+
+Views take a run's tables and nothing else: the network they draw is the run's own (its
+``nodes`` and ``legs`` tables) and the servers they divide by are its ``processes`` table, so
+they never read a scenario or network file (a network a caller passes may replace the run's).
+
+============== ===========================================================================
+style          colours, labels, axes and time units shared by every chart and map
+plots          charts (matplotlib): time/cost-distance, transit times, capacity
+maps           the static map (matplotlib), and the interactive map's functions
+webmap         the interactive map (folium, Leaflet), self-contained HTML
+frames         the run's network as GeoDataFrames, and its servers
+report         the HTML report of a run (its pieces in ``report_html``)
+export         tables as CSV/Parquet, nodes/legs/routes with KPIs as GeoPackage/GeoJSON
+============== ===========================================================================
+"""

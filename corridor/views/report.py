@@ -2,156 +2,41 @@
 
 The page embeds its charts as base64 PNG and the interactive map (with Leaflet) in an
 ``<iframe srcdoc>``, so it opens offline; only the map's background tiles come from the
-network (leave them out with ``tiles=None``).
+network (leave them out with ``tiles=None``). Everything on it comes from the run's tables:
+the map draws the network as it ran (the ``nodes`` and ``legs`` tables) and utilisation uses
+the servers it had (the ``processes`` table), so a report can be written long after the
+scenario and network files have changed or gone.
 """
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import html
-import io
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-import numpy as np
 import pandas as pd
 
 from corridor import kpis
+from corridor.inputs.network import Network, load_network
+from corridor.results import Results
+from corridor.results.store import write_text_atomic
+from corridor.views import plots
+from corridor.views.frames import has_network, missing_note, run_servers
+from corridor.views.maps import plot_network_map
+from corridor.views.report_html import CSS, METHODS, figure, note, section, table
+from corridor.views.webmap import interactive_map, interactive_map_html
 
-if TYPE_CHECKING:
-    from matplotlib.figure import Figure
-
-    from corridor.inputs.network import Network
-    from corridor.results.tables import Results
-
-__all__ = ["build_report", "servers_for", "write_report"]
+__all__ = ["build_report", "write_report"]
 
 log = logging.getLogger(__name__)
 
 _IN_ROUTE_TABLE = {"mean_days", "p50_days", "p90_days", "p95_days", "max_days"}
 _ESCAP_MAX_ROUTES = 5  # routes per time/cost-distance chart; more are unreadable
 
-_CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
-       color: #222; background: #fafafa; }
-main { max-width: 1150px; margin: 0 auto; padding: 1.5em 2em 4em; background: white; }
-h1 { margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bottom: 2px solid #ddd; }
-.meta { color: #555; margin-top: 0; }
-table.kpi { border-collapse: collapse; font-size: 0.85em; margin: 0.6em 0 1.2em; }
-table.kpi th, table.kpi td { border-bottom: 1px solid #e2e2e2; padding: 3px 8px; }
-table.kpi th { background: #f2f2f2; vertical-align: bottom; }
-table.kpi .num { text-align: right; } table.kpi .text { text-align: left; white-space: nowrap; }
-div.scroll { overflow-x: auto; }
-figure { margin: 1em 0 2em; } figure img { max-width: 100%; height: auto; }
-figcaption { color: #555; font-size: 0.9em; }
-iframe.map { width: 100%; height: 620px; border: 1px solid #ccc; }
-.note { color: #666; font-size: 0.9em; }
-nav a { margin-right: 1em; }
-"""
-
-
-# --------------------------------------------------------------------------- pieces
-
-
-def _png(fig: Figure, dpi: int = 110) -> str:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
-
-
-def _figure(make: Callable[[], Figure], alt: str, caption: str) -> str:
-    try:
-        fig = make()
-    except ValueError as exc:  # documented "cannot draw this" errors, e.g. no tariffs
-        return f"<p class='note'>{html.escape(alt)}: not drawn ({html.escape(str(exc))}).</p>"
-    data = _png(fig)
-    return (
-        f"<figure><img alt='{html.escape(alt, quote=True)}' src='data:image/png;base64,{data}'>"
-        f"<figcaption>{caption}</figcaption></figure>"
-    )
-
-
-def _cell(value: object, fmt: str | None) -> str:
-    if value is None or (isinstance(value, float) and not np.isfinite(value)):
-        return "–"
-    if fmt is not None:
-        return fmt.format(value)
-    if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
-        return f"{value:,}"
-    return str(value)
-
-
-def _table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None) -> str:
-    """An HTML table: numbers right-aligned and formatted, text left-aligned, all escaped."""
-    if frame.empty:
-        return "<p class='note'>(nothing to show)</p>"
-    fmts = dict(formats or {})
-    columns = [str(c) for c in frame.columns]
-    numeric = [
-        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-        for c in frame.columns
-    ]
-    chosen = [
-        fmts.get(c) or ("{:,.1f}" if pd.api.types.is_float_dtype(frame[c]) else None)
-        for c in columns
-    ]
-    head = "".join(
-        f"<th class='{'num' if n else 'text'}'>{html.escape(c.replace('_', ' '))}</th>"
-        for c, n in zip(columns, numeric, strict=True)
-    )
-    rows = []
-    for values in frame.itertuples(index=False):
-        cells = "".join(
-            f"<td class='{'num' if n else 'text'}'>{html.escape(_cell(v, f))}</td>"
-            for v, n, f in zip(values, numeric, chosen, strict=True)
-        )
-        rows.append(f"<tr>{cells}</tr>")
-    return (
-        f"<div class='scroll'><table class='kpi'><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
-    )
-
-
-def _section(anchor: str, title: str, body: str) -> str:
-    return f"<section id='{anchor}'><h2>{html.escape(title)}</h2>{body}</section>"
-
-
-def servers_for(
-    results: Results, network: Network | None
-) -> Mapping[tuple[str, str], float] | None:
-    """Servers per capacity-limited process for the utilisation of a saved run.
-
-    Rebuilds the run's model from the scenario file named in ``run.json`` when it can still
-    be read (exact, with the scenario's changes and capacity changes); else takes the
-    servers the network gives; else ``None``.
-    """
-    from corridor.errors import CorridorError
-
-    scenario_file = results.meta.get("scenario_file")
-    if network is not None and scenario_file and Path(str(scenario_file)).is_file():
-        try:
-            from corridor.inputs.scenario import load_scenario
-            from corridor.model.compile import build_model
-
-            model = build_model(load_scenario(str(scenario_file)), network, results.seed)
-            return kpis.servers_of(model, results.horizon_h)
-        except CorridorError as exc:
-            log.warning("scenario %s not usable for server counts: %s", scenario_file, exc)
-    if network is not None:
-        return {
-            (n.id, p.name): float(p.servers)
-            for n in network.nodes.values()
-            for p in n.processes
-            if p.servers is not None
-        }
-    return None
-
-
-# --------------------------------------------------------------------------- the page
+Servers = Mapping[tuple[str, str], float] | pd.DataFrame | Network | None
 
 
 def build_report(
@@ -159,9 +44,10 @@ def build_report(
     network: Network | None = None,
     *,
     promised_days: float | None = None,
-    servers: Mapping[tuple[str, str], float] | None = None,
+    servers: Mapping[tuple[str, str], float] | pd.DataFrame | None = None,
     tiles: str | None = "OpenStreetMap",
     title: str | None = None,
+    with_map: bool = True,
 ) -> str:
     """The HTML page of a run's results.
 
@@ -169,34 +55,34 @@ def build_report(
     ----------
     results
         A run's results (from :func:`corridor.run.simulate` or
-        :func:`corridor.views.export.read_results`).
+        :meth:`corridor.results.Results.load`).
     network
-        The run's network, for the maps and the cost-distance chart; without it those are
-        left out.
+        A network to draw instead of the run's own (its ``nodes`` and ``legs`` tables), and
+        whose tariffs the cost-distance chart uses when the stages have no costs.
     promised_days
         A promised transit time, for on-time shares.
     servers
-        Servers per process for utilisation; defaults to :func:`servers_for`.
+        Servers per process for utilisation; defaults to the run's ``processes`` table.
     tiles
         Map background tiles (a folium tile name), or ``None``.
     title
         Page title; defaults to the scenario's name.
+    with_map
+        Leave the maps out when false.
 
     Returns
     -------
     str
         A complete, self-contained HTML document.
     """
-    from corridor import maps, plots
-
-    trips, stages, deps, res = results.trips, results.stages, results.departures, results.resources
-    if servers is None:
-        servers = servers_for(results, network)
+    trips = results.trips
+    chosen: Servers = run_servers(results, network) if servers is None else servers
     name = title or f"corridor results: {results.scenario_name}"
     measured = kpis.measured_trips(trips)
     created = int((~trips["in_warmup"]).sum()) if len(trips) else 0
     horizon_days = results.horizon_h / 24.0
     warmup_days = results.warmup_h / 24.0
+    mapped = with_map and has_network(results, network)
     head = (
         f"<h1>{html.escape(name)}</h1><p class='meta'>scenario "
         f"<b>{html.escape(results.scenario_name)}</b>, seed {results.seed}, from "
@@ -210,52 +96,78 @@ def build_report(
         "<nav><a href='#summary'>Summary</a><a href='#escap'>Time/cost–distance</a>"
         "<a href='#transit'>Transit times</a><a href='#carec'>CAREC indicators</a>"
         "<a href='#capacity'>Capacity</a><a href='#emissions'>Cost and CO2e</a>"
-        + ("<a href='#map'>Map</a>" if network is not None else "")
+        + ("<a href='#map'>Map</a>" if mapped else "")
         + "<a href='#methods'>Methods</a></nav>"
     )
-    parts = [head, nav]
-
-    # --- summary
-    route_table = maps.route_kpis(results, promised_days).reset_index()
-    summary = results.summary()
-    parts.append(
-        _section(
-            "summary",
-            "Summary per route",
-            _table(
-                route_table,
-                {
-                    "delivered": "{:,.0f}",
-                    "km": "{:,.0f}",
-                    "on_time_share": "{:.0%}",
-                    "usd_per_teu": "{:,.0f}",
-                    "co2e_kg_per_teu": "{:,.0f}",
-                },
-            )
-            + "<p class='note'>Days are transit times of delivered containers (created after "
-            "the warm-up). SWOD: speed without delay (km / moving hours); SWD: speed with "
-            "delay (km / total hours).</p>"
-            + "<h3>Demand and throughput</h3>"
-            + _table(
-                summary[
-                    [
-                        c
-                        for c in summary.columns
-                        if str(c) not in _IN_ROUTE_TABLE and not str(c).startswith("share_")
-                    ]
-                ]
-            )
-            + _figure(
-                lambda: plots.plot_time_breakdown(trips, stages),
-                "time breakdown",
-                "Mean time per container by category: moving, waiting for a departure, "
-                "queueing at capacity-limited processes, handling, yard dwell, border and "
-                "customs, gauge change, held by closures.",
-            ),
-        )
+    parts = [
+        head,
+        nav,
+        _summary(results, promised_days),
+        _escap(results, measured, network),
+        _transit(results, promised_days),
+        _carec(results, network),
+        _capacity(results, chosen),
+        _emissions(results),
+    ]
+    if mapped:
+        parts.append(_map(results, network, promised_days, tiles))
+    elif with_map and missing_note(results, "nodes", "legs"):
+        parts.append(note(f"No map: {missing_note(results, 'nodes', 'legs')}."))
+    parts.append(section("methods", "Methods", METHODS))
+    return (
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
+        f"<title>{html.escape(name)}</title><style>{CSS}</style></head>"
+        f"<body><main>{''.join(parts)}</main></body></html>"
     )
 
-    # --- ESCAP: one chart per flow (routes of different flows may run opposite ways)
+
+def _summary(results: Results, promised_days: float | None) -> str:
+    trips, stages = results.trips, results.stages
+    route_table = kpis.route_kpis(
+        trips, stages, results.horizon_h, results.warmup_h, promised_days
+    ).reset_index()
+    summary = results.summary()
+    return section(
+        "summary",
+        "Summary per route",
+        table(
+            route_table,
+            {
+                "delivered": "{:,.0f}",
+                "km": "{:,.0f}",
+                "on_time_share": "{:.0%}",
+                "usd_per_teu": "{:,.0f}",
+                "co2e_kg_per_teu": "{:,.0f}",
+            },
+        )
+        + "<p class='note'>Days are transit times of delivered containers (created after "
+        "the warm-up). SWOD: speed without delay (km / moving hours); SWD: speed with "
+        "delay (km / total hours).</p>"
+        + "<h3>Demand and throughput</h3>"
+        + table(
+            summary[
+                [
+                    c
+                    for c in summary.columns
+                    if str(c) not in _IN_ROUTE_TABLE and not str(c).startswith("share_")
+                ]
+            ]
+        )
+        + figure(
+            lambda: plots.plot_time_breakdown(trips, stages),
+            "time breakdown",
+            "Mean time per container by category: moving, waiting for a departure, "
+            "queueing at capacity-limited processes, handling, yard dwell, border and "
+            "customs, gauge change, held by closures.",
+        ),
+    )
+
+
+def _escap(results: Results, measured: pd.DataFrame, network: Network | None) -> str:
+    """One time-distance (and cost-distance) chart per flow: routes of different flows may
+    run opposite ways."""
+    trips, stages, deps = results.trips, results.stages, results.departures
     escap = ""
     with_costs = network is not None or "cost_usd" in stages
     for flow in [str(f) for f in measured["flow"].unique()]:
@@ -267,7 +179,7 @@ def build_report(
             if left_out
             else ""
         )
-        escap += f"<h3>Flow {html.escape(flow)}</h3>" + _figure(
+        escap += f"<h3>Flow {html.escape(flow)}</h3>" + figure(
             partial(plots.plot_time_distance, trips, stages, shown, flow=flow, departures=deps),
             f"time-distance chart of {flow}",
             "ESCAP time–distance chart: the line is the median container, the band spans "
@@ -275,7 +187,7 @@ def build_report(
             f"named where they are big.{more}",
         )
         if with_costs:
-            escap += _figure(
+            escap += figure(
                 partial(
                     plots.plot_time_distance, trips, stages, shown, flow=flow, metric="cost",
                     network=network, departures=deps,
@@ -284,19 +196,21 @@ def build_report(
                 "ESCAP cost–distance chart, USD per TEU: leg tariffs on the slopes, node "
                 f"charges as steps.{more}",
             )  # fmt: skip
-    parts.append(_section("escap", "Time/cost–distance (ESCAP)", escap))
+    return section("escap", "Time/cost–distance (ESCAP)", escap)
 
-    # --- transit times
+
+def _transit(results: Results, promised_days: float | None) -> str:
+    trips = results.trips
     rel = kpis.reliability(trips, promised_days, results.horizon_h) if promised_days else None
-    transit = _figure(
+    transit = figure(
         lambda: plots.plot_transit_ecdf(trips, promised_days=promised_days),
         "transit time ECDF",
         "Share of containers delivered within a given number of days.",
-    ) + _figure(
+    ) + figure(
         lambda: plots.plot_transit_histogram(trips), "transit time histogram", "Transit times."
     )
     if rel is not None:
-        transit += _table(
+        transit += table(
             rel,
             {
                 "counted": "{:,.0f}",
@@ -305,35 +219,44 @@ def build_report(
                 "late_in_transit": "{:,.0f}",
             },
         )
-    parts.append(_section("transit", "Transit times and reliability", transit))
+    return section("transit", "Transit times and reliability", transit)
 
-    # --- CAREC
-    borders = kpis.border_crossing_times(trips, stages, network=network)
+
+def _carec(results: Results, network: Network | None) -> str:
+    trips, stages, deps = results.trips, results.stages, results.departures
+    nodes = network if network is not None else results.nodes if len(results.nodes) else None
+    borders = kpis.border_crossing_times(trips, stages, network=nodes)
     speeds = kpis.route_speeds(trips, stages)
     carec = (
         "<h3>Time to clear border crossings (TFI1), hours</h3>"
-        + _table(borders, {"containers": "{:,.0f}"})
+        + table(borders, {"containers": "{:,.0f}"})
         + "<p class='note'>From the first stage at any post of the crossing to the end of the "
         "last, both sides and the link between them together.</p>"
         + "<h3>Speeds (TFI4)</h3>"
-        + _table(speeds, {"containers": "{:,.0f}", "km": "{:,.0f}", "delay_share": "{:.0%}"})
+        + table(speeds, {"containers": "{:,.0f}", "km": "{:,.0f}", "delay_share": "{:.0%}"})
         + "<h3>Time at nodes</h3>"
-        + _table(
+        + table(
             kpis.node_delays(trips, stages, deps).sort_values("mean_delay_h", ascending=False),
             {"containers": "{:,.0f}"},
         )
     )
-    parts.append(_section("carec", "CAREC corridor indicators", carec))
+    return section("carec", "CAREC corridor indicators", carec)
 
-    # --- capacity
+
+def _capacity(results: Results, servers: Servers) -> str:
+    res, deps = results.resources, results.departures
     util = kpis.utilisation(res, servers, results.horizon_h, results.warmup_h)
-    capacity = _figure(
+    capacity = figure(
         lambda: plots.plot_utilisation(res, servers, results.horizon_h, results.warmup_h),
         "utilisation",
         "Mean busy servers over servers, after the warm-up.",
     )
+    if servers is None and missing_note(results, "processes"):
+        capacity += note(
+            f"Servers unknown, so busy servers are shown: {missing_note(results, 'processes')}."
+        )
     if len(util):
-        capacity += _table(
+        capacity += table(
             util,
             {
                 "servers": "{:g}",
@@ -346,17 +269,17 @@ def build_report(
         )
         worst = util.sort_values("mean_queue", ascending=False).head(2)
         for node, process in zip(worst["node"], worst["process"], strict=True):
-            capacity += _figure(
+            capacity += figure(
                 partial(plots.plot_queue_length, res, node, process),
                 f"queue at {node}",
                 f"Containers waiting for {html.escape(process)} at {html.escape(node)}.",
             )
-    capacity += _figure(
+    capacity += figure(
         lambda: plots.plot_load_factors(deps),
         "load factors",
         "Load factors of the departures on each leg (boxes: quartiles; whiskers: 1.5 IQR).",
     )
-    capacity += _table(
+    capacity += table(
         kpis.load_factors(deps),
         {
             "departures": "{:,.0f}",
@@ -371,11 +294,13 @@ def build_report(
             "share_empty": "{:.0%}",
         },
     )
-    parts.append(_section("capacity", "Capacity: utilisation, queues, load factors", capacity))
+    return section("capacity", "Capacity: utilisation, queues, load factors", capacity)
 
-    # --- cost and emissions
+
+def _emissions(results: Results) -> str:
+    trips, stages = results.trips, results.stages
     factors = kpis.emission_factors()
-    emissions = "<h3>Cost per TEU</h3>" + _table(
+    emissions = "<h3>Cost per TEU</h3>" + table(
         kpis.cost_per_teu(trips),
         {
             "containers": "{:,.0f}",
@@ -386,55 +311,34 @@ def build_report(
         },
     )
     try:
-        emissions += "<h3>CO2e per TEU</h3>" + _table(kpis.co2e_per_teu(trips, stages))
+        emissions += "<h3>CO2e per TEU</h3>" + table(kpis.co2e_per_teu(trips, stages))
     except ValueError as exc:
         emissions += f"<p class='note'>CO2e not computed: {html.escape(str(exc))}</p>"
     emissions += (
         "<h3>Emission factors used</h3>"
-        + _table(factors, {"kg_co2e_per_teu_km": "{:.3f}"})
+        + table(factors, {"kg_co2e_per_teu_km": "{:.3f}"})
         + "<p class='note'>Well-to-wheel, kg CO2e per TEU-km. Values marked 'assumption' are "
         "not from a published table and must be replaced before emissions are quoted.</p>"
     )
-    parts.append(_section("emissions", "Cost and emissions", emissions))
+    return section("emissions", "Cost and emissions", emissions)
 
-    # --- map
-    if network is not None:
-        m = maps.interactive_map(network, results, promised_days=promised_days, tiles=tiles)
-        srcdoc = html.escape(maps.interactive_map_html(m), quote=True)
-        body = (
-            f"<iframe class='map' title='interactive map' srcdoc=\"{srcdoc}\"></iframe>"
-            "<p class='note'>Click legs, routes and nodes for their figures; the layer control "
-            "switches routes on and off.</p>"
-            + _figure(
-                lambda: maps.plot_network_map(network, results),
-                "network map",
-                "Legs by mode; nodes sized by the mean time containers spend there.",
-            )
+
+def _map(
+    results: Results, network: Network | None, promised_days: float | None, tiles: str | None
+) -> str:
+    m = interactive_map(network, results, promised_days=promised_days, tiles=tiles)
+    srcdoc = html.escape(interactive_map_html(m), quote=True)
+    body = (
+        f"<iframe class='map' title='interactive map' srcdoc=\"{srcdoc}\"></iframe>"
+        "<p class='note'>Click legs, routes and nodes for their figures; the layer control "
+        "switches routes on and off.</p>"
+        + figure(
+            lambda: plot_network_map(network, results),
+            "network map",
+            "Legs by mode; nodes sized by the mean time containers spend there.",
         )
-        parts.append(_section("map", "Map", body))
-
-    parts.append(_section("methods", "Methods", _METHODS))
-    return (
-        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{html.escape(name)}</title><style>{_CSS}</style></head>"
-        f"<body><main>{''.join(parts)}</main></body></html>"
     )
-
-
-_METHODS = """
-<p>Statistics are over containers created after the warm-up and delivered before the end of
-the horizon, unless a table says otherwise. On-time shares also count containers still in
-transit whose age already exceeds the promise.</p>
-<p><b>Time/cost–distance</b> (UNESCAP, 2004): cumulative time or cost against cumulative
-distance; slopes are legs, vertical steps are nodes.
-<b>CAREC CPMM</b>: TFI1, time to clear a border crossing point (entry to exit, both sides);
-TFI4, speed without delay (distance over moving time) and with delay (distance over total
-time). Border posts of one crossing are grouped by node id: <code>AST-IR</code> and
-<code>AST-AZ</code> form the crossing <code>AST</code>.</p>
-<p><b>CO2e</b>: distance times a well-to-wheel factor per mode and fuel (GLEC Framework /
-ISO 14083 approach); see the factor table for each value's status and basis.</p>
-"""
+    return section("map", "Map", body)
 
 
 def write_report(
@@ -451,18 +355,18 @@ def write_report(
     Parameters
     ----------
     results_dir
-        A folder written by :meth:`~corridor.results.tables.Results.save`.
+        A folder written by :meth:`corridor.results.Results.save`.
     out_path
         The ``.html`` file to write.
     network_path
-        The run's network; defaults to the ``network_file`` named in ``run.json``. Without
-        a readable network the report has no map and no cost-distance chart.
+        A network file to draw instead of the run's own network (its ``nodes`` and ``legs``
+        tables); needed only for a folder saved before those tables existed.
     promised_days
         A promised transit time, for on-time shares.
     tiles
         Map tiles, or ``None`` for a map that needs no network access.
     with_map
-        Leave the network (maps) out when false.
+        Leave the maps out when false.
 
     Returns
     -------
@@ -472,24 +376,21 @@ def write_report(
     Raises
     ------
     ResultsFolderError
-        If the folder is not a readable results folder.
+        If the folder is not a readable results folder, or its files do not belong together.
     NetworkError
         If ``network_path`` is given and cannot be loaded.
     """
-    from corridor.views.export import network_for, read_results
-    from corridor.views.maps import write_text_atomic
-
-    results = read_results(results_dir)
-    network = network_for(results, network_path) if with_map else None
-    if with_map and network is None:
+    results = Results.load(results_dir)
+    network = load_network(network_path) if with_map and network_path is not None else None
+    if with_map and not has_network(results, network):
         log.warning(
-            "no network for %s (give --network PATH): the report has no map and no "
-            "cost-distance chart",
+            "no map in the report of %s: %s (give --network PATH)",
             results_dir,
+            missing_note(results, "nodes", "legs") or "the run has no nodes",
         )
-    page = build_report(results, network, promised_days=promised_days, tiles=tiles)
-    out = Path(out_path)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(out, page)
+    page = build_report(
+        results, network, promised_days=promised_days, tiles=tiles, with_map=with_map
+    )
+    out = write_text_atomic(out_path, page)
     log.info("wrote report %s (%.1f MB)", out, len(page) / 1e6)
     return out

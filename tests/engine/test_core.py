@@ -9,7 +9,7 @@ import pytest
 
 from corridor.inputs.network import Network
 from corridor.inputs.scenario import Scenario
-from corridor.results.tables import Results
+from corridor.results import Results
 from corridor.run import simulate
 from tests.builders import flow, leg, network, node, proc, scenario
 

@@ -13,7 +13,7 @@ import pytest
 from corridor.inputs.network import Network
 from corridor.inputs.scenario import Scenario
 from corridor.model.compile import build_model
-from corridor.results.tables import Results
+from corridor.results import Results
 from corridor.run import simulate
 from tests import builders
 from tests.builders import flow, leg, network, node, proc, scenario

@@ -17,8 +17,9 @@ import pandas as pd
 import pytest
 from hypothesis import given
 
-from corridor.model.compile import Model, build_model
-from corridor.results.tables import Results
+from corridor.model.compile import build_model
+from corridor.model.runtime import Model
+from corridor.results import Results
 from corridor.run import simulate
 from tests.strategies import ModelSpec, fuzz_settings, model_specs, time_limit
 

@@ -1,13 +1,11 @@
-"""Fixtures of the experiment tests: the chain scenarios and a way to run the CLI."""
+"""Fixtures of the experiment tests: the chain scenarios."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from corridor import cli
 from corridor.experiments import ExperimentSpec, experiment_from_scenarios
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "experiments"
@@ -23,17 +21,3 @@ PAIR = DATA / "pair.yaml"
 def pair_spec(tmp_path: Path) -> ExperimentSpec:
     """chain-mm1 and chain-mm1-faster, 3 replications each, stored in a temporary folder."""
     return experiment_from_scenarios([MM1, MM1_FASTER], replications=3, seed=5, out=tmp_path / "o")
-
-
-@pytest.fixture
-def run_cli(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Callable[..., tuple[int, str, str]]:
-    """Run ``corridor`` with the experiment commands registered; return (code, out, err)."""
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = cli.main(list(args))
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run

@@ -17,13 +17,12 @@ from corridor.experiments import Serial, experiment_from_scenarios, load_experim
 from tests.experiments.conftest import MM1, MM1_FASTER
 from tests.signals import default_sigint
 
-ENTRY = Path(__file__).with_name("corridor_with_experiments.py")
 ROOT = Path(__file__).resolve().parents[2]
 REPLICATIONS = 8
 
 
 def _batch(out: Path, *options: str, replications: int = REPLICATIONS) -> subprocess.Popen[str]:
-    args = [sys.executable, str(ENTRY), "batch", str(MM1), str(MM1_FASTER)]
+    args = [sys.executable, "-m", "corridor.cli", "batch", str(MM1), str(MM1_FASTER)]
     args += ["-n", str(replications), "--seed", "17", "--out", str(out), *options]
     return subprocess.Popen(
         args,

@@ -6,12 +6,10 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from corridor import load_scenario
 from corridor.experiments.store import (
     NetworkFile,
-    atomic_write,
     read_run,
     read_run_metadata,
     scenario_hash,
@@ -49,20 +47,6 @@ def test_scenario_keys_are_readable_file_names() -> None:
         "mm1-servers=2-teu_per_day=12-abababababab"
     )
     assert scenario_key("///", "0" * 64) == "scenario-000000000000"
-
-
-def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path) -> None:
-    target = tmp_path / "x.txt"
-    target.write_text("old")
-
-    def fail(tmp: str) -> None:
-        Path(tmp).write_text("half")
-        raise OSError("disk full")
-
-    with pytest.raises(OSError, match="disk full"):
-        atomic_write(target, fail)
-    assert target.read_text() == "old"
-    assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
 
 
 def test_run_files_keep_their_metadata(tmp_path: Path) -> None:

@@ -24,7 +24,7 @@ import pytest
 
 from corridor.inputs.network import Network, load_network
 from corridor.inputs.scenario import Scenario, load_scenario
-from corridor.results.tables import Results
+from corridor.results import Results
 from corridor.run import simulate
 from tests.paths import SCENARIOS, SEEDS
 

@@ -22,8 +22,9 @@ import pytest
 
 from corridor.cli.main import main
 from corridor.engine.core import Engine
-from corridor.model.compile import Model, build_model
-from corridor.results.tables import Results
+from corridor.model.compile import build_model
+from corridor.model.runtime import Model
+from corridor.results import Results
 from corridor.run import simulate
 from tests.builders import flow, leg, network, node, proc, scenario
 from tests.strategies import time_limit

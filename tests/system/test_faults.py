@@ -31,7 +31,7 @@ import pytest
 
 from corridor.errors import CorridorError
 from corridor.inputs.scenario import load_scenario
-from corridor.results.tables import Results
+from corridor.results import Results
 from corridor.run import simulate
 from tests.paths import REPO
 from tests.signals import default_sigint

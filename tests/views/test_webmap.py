@@ -1,4 +1,4 @@
-"""Static and interactive maps: legs by mode, nodes by delay, a layer per route, offline HTML."""
+"""The interactive map: a layer per route, node popups, offline HTML written atomically."""
 
 from __future__ import annotations
 
@@ -10,37 +10,16 @@ import matplotlib
 matplotlib.use("Agg")
 
 import pytest
-from matplotlib.figure import Figure
 
 from corridor import maps
-from corridor.results.tables import Results
+from corridor.results import Results
+from corridor.views import webmap
 from tests.small_runs import branching_network, branching_run
 
 
 @pytest.fixture(scope="module")
 def busy() -> Results:
     return branching_run()
-
-
-def test_static_map_colours_legs_by_mode_and_sizes_nodes_by_delay(busy: Results) -> None:
-    fig = maps.plot_network_map(branching_network(), busy)
-    ax = fig.axes[0]
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert legend[:2] == ["sea", "rail"] or legend[:2] == ["rail", "sea"]
-    assert any(text.endswith("h at node") for text in legend)
-    points = ax.collections[-1]
-    ids = list(branching_network().nodes)
-    sizes = dict(zip(ids, points.get_sizes(), strict=True))
-    assert sizes["P"] > sizes["M"]  # 87 h at the port, 7 h at the destination
-    # W-IR and W-AZ are 10 km apart: only the one with the longer delay is named
-    assert {t.get_text() for t in ax.texts} == {"P", "W-IR", "E", "M"}
-
-
-def test_static_map_without_results_and_on_a_given_axes() -> None:
-    fig = Figure()
-    ax = fig.add_subplot()
-    assert maps.plot_network_map(branching_network(), ax=ax, annotate=False) is fig
-    assert not ax.texts
 
 
 def test_interactive_map_has_a_layer_per_route_and_node_popups(busy: Results) -> None:
@@ -75,10 +54,15 @@ def test_save_interactive_map_writes_atomically(busy: Results, tmp_path: Path) -
     assert [p.name for p in tmp_path.iterdir()] == ["map.html"]  # no temporary file left
 
 
-def test_route_kpis_table(busy: Results) -> None:
-    t = maps.route_kpis(busy, promised_days=12)
-    assert list(t.index) == ["west", "east"]
-    assert {"p50_days", "p95_days", "swod_kmh", "swd_kmh", "usd_per_teu", "on_time_share"} <= set(
-        t.columns
-    )
-    assert (t["swd_kmh"] < t["swod_kmh"]).all()
+def test_interactive_map_of_the_runs_own_network_without_one_given(busy: Results) -> None:
+    page = webmap.interactive_map_html(webmap.interactive_map(results=busy, tiles=None))
+    for layer in ("route: east", "route: west", "network (all legs)", "nodes"):
+        assert f'"{layer}"' in page
+    # node popups name the utilisation of the processes, from the run's processes table
+    assert "utilisation" in page
+
+
+def test_maps_offers_the_interactive_map_of_webmap() -> None:
+    assert maps.interactive_map is webmap.interactive_map
+    assert maps.interactive_map_html is webmap.interactive_map_html
+    assert maps.save_interactive_map is webmap.save_interactive_map

@@ -12,7 +12,7 @@ from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
 from corridor import plots
-from corridor.results.tables import Results
+from corridor.results import Results
 from tests.small_runs import branching_network, branching_run, two_leg_network, two_leg_run
 
 

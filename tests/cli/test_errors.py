@@ -16,7 +16,7 @@ import pytest
 
 from corridor.cli.main import main
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 MINI = DATA / "cli" / "mini.yaml"
 MINI_NET = DATA / "mini-network.geojson"
 EXPERIMENTS = DATA / "experiments"

@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 
 from corridor.errors import OutputError
-from corridor.results.tables import Results
+from corridor.results import Results
 from corridor.run import simulate
 from tests.builders import flow, leg, network, node, proc, scenario
 from tests.signals import default_sigint
 
-MINI = Path(__file__).parent / "data" / "cli" / "mini.yaml"
+MINI = Path(__file__).parent.parent / "data" / "cli" / "mini.yaml"
 
 
 def small_run(seed: int) -> Results:
@@ -51,6 +51,9 @@ def test_save_then_load_gives_the_same_tables(tmp_path: Path) -> None:
     back = Results.load(tmp_path / "out")
     for name in ("trips", "stages", "departures", "resources", "closures", "routes"):
         pd.testing.assert_frame_equal(getattr(back, name), getattr(res, name))
+    for name in ("processes", "nodes", "legs"):
+        pd.testing.assert_frame_equal(getattr(back, name), getattr(res, name))
+    assert "missing_tables" not in back.meta
     assert back.seed == 1
     assert back.horizon_h == res.horizon_h
     pd.testing.assert_frame_equal(back.summary(), res.summary())
@@ -62,6 +65,9 @@ def test_run_json_lists_a_checksum_for_every_file(tmp_path: Path) -> None:
     assert sorted(files) == [
         "closures.parquet",
         "departures.parquet",
+        "legs.parquet",
+        "nodes.parquet",
+        "processes.parquet",
         "resources.parquet",
         "routes.parquet",
         "stages.parquet",
@@ -83,6 +89,29 @@ def test_load_refuses_a_folder_mixing_two_runs(tmp_path: Path) -> None:
         f"{tmp_path / 'a' / 'trips.parquet'}: does not belong to the run that run.json "
         "describes (a save was interrupted half-way) (run the scenario again)"
     )
+
+
+def test_a_folder_saved_before_the_model_tables_loads_with_them_empty(tmp_path: Path) -> None:
+    res = small_run(1)
+    res.save(tmp_path)
+    # what an older corridor wrote: no processes, nodes or legs, and run.json without them
+    run = json.loads((tmp_path / "run.json").read_text())
+    for name in ("processes", "nodes", "legs"):
+        (tmp_path / f"{name}.parquet").unlink()
+        del run["files"][f"{name}.parquet"]
+    (tmp_path / "run.json").write_text(json.dumps(run))
+    back = Results.load(tmp_path)
+    assert back.meta["missing_tables"] == ["processes", "nodes", "legs"]
+    assert back.processes.empty
+    assert list(back.processes.columns) == list(res.processes.columns)
+    assert back.nodes.empty
+    assert back.legs.empty
+    pd.testing.assert_frame_equal(back.trips, res.trips)
+    # saving it again does not carry the notes about where it came from into run.json
+    back.save(tmp_path / "again")
+    again = json.loads((tmp_path / "again" / "run.json").read_text())
+    assert "missing_tables" not in again
+    assert "results_dir" not in again
 
 
 def test_load_of_a_folder_without_results_says_what_is_missing(tmp_path: Path) -> None:

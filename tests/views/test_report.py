@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import re
 from pathlib import Path
 
@@ -12,8 +13,8 @@ matplotlib.use("Agg")
 
 import pytest
 
-from corridor import cli, report
-from corridor.results.tables import Results
+from corridor import report
+from corridor.results import Results
 from tests.chromium import check_page, find_chromium
 from tests.small_runs import branching_network, branching_run, two_leg_network, two_leg_run
 
@@ -87,11 +88,36 @@ def test_report_tables_show_carec_indicators_and_factor_status(page: str) -> Non
     assert "on time share" in page
 
 
-def test_report_without_network_has_no_map(busy: Results) -> None:
+def test_report_without_a_network_maps_the_runs_own(busy: Results) -> None:
     html = report.build_report(busy, None, tiles=None)
-    assert "id='map'" not in html
+    assert "id='map'" in html
+    assert "<a href='#map'>Map</a>" in html
     # the tariffs come with the stages (their cost_usd column), so costs need no network
     assert "cost-distance chart" in html
+
+
+def test_report_of_a_run_saved_without_its_network_has_no_map_and_says_why(
+    busy: Results,
+) -> None:
+    old = dataclasses.replace(
+        busy,
+        processes=busy.processes.iloc[:0],
+        nodes=busy.nodes.iloc[:0],
+        legs=busy.legs.iloc[:0],
+        meta={"missing_tables": ["processes", "nodes", "legs"]},
+    )
+    html = report.build_report(old, None, tiles=None)
+    assert "id='map'" not in html
+    assert "No map: the results folder has no nodes, legs table(s)" in html
+    assert "Servers unknown, so busy servers are shown" in html
+    # the tariffs come with the stages (their cost_usd column), so costs need no network
+    assert "cost-distance chart" in html
+
+
+def test_report_utilisation_uses_the_runs_servers(busy: Results) -> None:
+    html = report.build_report(busy, None, tiles=None, with_map=False)
+    assert "id='map'" not in html
+    assert "servers unknown" not in html
 
 
 def test_write_report_from_a_results_folder(
@@ -104,31 +130,11 @@ def test_write_report_from_a_results_folder(
     assert sorted(p.name for p in out.parent.iterdir()) == ["r.html"]  # atomic: no temp left
 
 
-def test_report_command_writes_the_page(
-    saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = tmp_path / "report.html"
-    assert cli.main(["report", str(saved), "-o", str(out), "--no-tiles"]) == 0
-    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert "wrote" in capsys.readouterr().err
-
-
-def test_report_command_on_a_missing_folder_exits_2(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    assert cli.main(["report", str(tmp_path / "nope"), "-o", str(tmp_path / "r.html")]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("error: ")
-    assert "nope: no such folder" in err
-    assert "corridor run SCENARIO --out FOLDER" in err
-
-
-def test_report_help_has_examples(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    with pytest.raises(SystemExit):
-        cli.main(["report", "--help"])
-    assert "corridor report results/baseline -o report.html" in capsys.readouterr().out
+def test_write_report_maps_the_runs_own_network(saved: Path, tmp_path: Path) -> None:
+    out = report.write_report(saved, tmp_path / "r.html", tiles=None)
+    html = out.read_text(encoding="utf-8")
+    assert "id='map'" in html
+    assert "X-IR" in html
 
 
 # --------------------------------------------------------------------------- in a browser

@@ -12,7 +12,7 @@ import pytest
 
 from corridor.cli.main import main
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 MINI = DATA / "cli" / "mini.yaml"
 
 
@@ -38,6 +38,9 @@ def test_run_saves_tables_and_summary(capsys: pytest.CaptureFixture[str], tmp_pa
     assert names == [
         "closures.parquet",
         "departures.parquet",
+        "legs.parquet",
+        "nodes.parquet",
+        "processes.parquet",
         "resources.parquet",
         "routes.parquet",
         "run.json",

@@ -1,8 +1,7 @@
-"""Reading saved results back; exports as CSV/Parquet and GeoPackage/GeoJSON; the command."""
+"""Exports as CSV/Parquet and GeoPackage/GeoJSON, from the run's own tables."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import geopandas
@@ -10,9 +9,8 @@ import pandas as pd
 import pyogrio
 import pytest
 
-from corridor import cli, export
-from corridor.errors import CorridorError
-from corridor.results.tables import Results
+from corridor import export
+from corridor.results import Results
 from tests.small_runs import two_leg_network, two_leg_run
 
 
@@ -35,33 +33,6 @@ def test_read_results_gives_back_the_saved_tables(run: Results, saved: Path) -> 
     assert back.start_date == run.start_date
     assert back.seed == run.seed
     assert back.meta["results_dir"] == str(saved)
-
-
-def test_read_results_lists_every_missing_file(saved: Path) -> None:
-    (saved / "stages.parquet").unlink()
-    (saved / "run.json").unlink()
-    with pytest.raises(export.ResultsFolderError, match=r"missing stages.parquet, run.json") as e:
-        export.read_results(saved)
-    assert isinstance(e.value, CorridorError)
-    assert isinstance(e.value, ValueError)
-
-
-def test_read_results_reports_a_bad_run_json_and_a_damaged_table(saved: Path) -> None:
-    (saved / "run.json").write_text(json.dumps({"scenario": "x"}))
-    (saved / "trips.parquet").write_bytes(b"not parquet")
-    with pytest.raises(export.ResultsFolderError) as e:
-        export.read_results(saved)
-    text = str(e.value)
-    assert "2 problems" in text
-    assert "trips.parquet: cannot be read" in text
-    assert "run.json: missing key(s) seed, start_date, horizon_h, warmup_h" in text
-
-
-def test_read_results_of_a_file_is_an_error(tmp_path: Path) -> None:
-    f = tmp_path / "x.csv"
-    f.write_text("a")
-    with pytest.raises(export.ResultsFolderError, match="is a file, not a results folder"):
-        export.read_results(f)
 
 
 def test_export_tables_as_csv_and_parquet(run: Results, tmp_path: Path) -> None:
@@ -102,25 +73,21 @@ def test_export_gis_writes_layers_with_kpis(run: Results, tmp_path: Path) -> Non
     assert routes.geometry.iloc[0].geom_type == "LineString"
 
 
-def test_export_command_tables_and_gis(
-    saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    out = tmp_path / "out"
-    # run.json names no network file (the run was in memory), so only tables by default
-    assert cli.main(["export", str(saved), "-o", str(out)]) == 0
-    assert (out / "trips.csv").is_file()
-    assert not (out / "corridor.gpkg").exists()
-    assert "give --network PATH" in capsys.readouterr().err
-    code = cli.main(["export", str(saved), "-o", str(out), "--format", "gpkg"])
-    assert code == 2
-    assert "GIS export needs the run's network" in capsys.readouterr().err
+def test_export_gis_without_a_network_draws_the_runs_own(run: Results, tmp_path: Path) -> None:
+    export.export_gis(None, run, tmp_path / "own", ["geojson"])
+    export.export_gis(two_leg_network(), run, tmp_path / "given", ["geojson"])
+    for layer in ("nodes", "legs", "routes"):
+        own = geopandas.read_file(tmp_path / "own" / f"{layer}.geojson")
+        given = geopandas.read_file(tmp_path / "given" / f"{layer}.geojson")
+        pd.testing.assert_frame_equal(own, given, check_dtype=False)
 
 
-def test_export_command_rejects_an_unknown_format(
-    saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_export_tables_include_the_model_tables_and_utilisation_with_servers(
+    run: Results, tmp_path: Path
 ) -> None:
-    assert cli.main(["export", str(saved), "-o", str(tmp_path), "--format", "csv,shp"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("error: ")
-    assert "unknown format(s) shp" in err
-    assert "choose from csv, parquet, gpkg, geojson" in err
+    export.export_tables(run, tmp_path, ["csv"])
+    for name in ("routes", "processes", "nodes", "legs"):
+        assert (tmp_path / f"{name}.csv").is_file()
+    util = pd.read_csv(tmp_path / "utilisation.csv").set_index("node")
+    assert util.loc["O", "servers"] == 1.0  # the crane, from the processes table
+    assert util.loc["O", "utilisation"] > 0
