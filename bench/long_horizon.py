@@ -14,7 +14,7 @@ replaced, at its own (baseline) demand, once per variant of its ``outputs``:
 ``trips-only``    ``outputs: {stages: false, resources: false}``: trips and departures only.
 
 ``--overload 100,400,1600`` runs instead the overloaded model of
-``tests/test_extreme_load.py`` (a port crane that handles 48 containers a day, fed 200 a day)
+``tests/system/test_extreme_load.py`` (a port crane that handles 48 containers a day, fed 200 a day)
 for each horizon in days, with and without detailed outputs: peak memory against the
 containers created and still in the system.
 

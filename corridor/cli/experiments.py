@@ -132,7 +132,7 @@ def _executor(args: argparse.Namespace) -> Executor:
     if args.scheduler is not None or args.dask is not None:
         # Dask sets up its own loggers at INFO when imported; follow corridor's -v instead.
         # Imported here, not at the top: a heavy dependency that only these options need.
-        import distributed  # noqa: F401
+        import distributed  # noqa: F401, PLC0415
 
         level = logging.getLogger().getEffectiveLevel()
         for name in ("distributed", "bokeh", "tornado"):

@@ -11,6 +11,16 @@ import time
 from collections.abc import Iterator
 from typing import TextIO
 
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
 from corridor.experiments.runner import ProgressCallback, RunEvent
 
 __all__ = ["LineProgress", "progress_reporter"]
@@ -62,16 +72,6 @@ def progress_reporter(stream: TextIO) -> Iterator[ProgressCallback]:
     if not stream.isatty():
         yield LineProgress(stream)
         return
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
-
     console = Console(file=stream)
     bar = Progress(
         TextColumn("{task.description}"),

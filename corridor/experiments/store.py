@@ -26,6 +26,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
+import fcntl
 import hashlib
 import importlib.metadata
 import json
@@ -41,6 +42,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from corridor import __version__
 from corridor.errors import CorridorError
 from corridor.inputs.scenario import Scenario
 from corridor.results.store import write_atomic, write_text_atomic
@@ -114,7 +116,6 @@ def scenario_hash(scenario: Scenario, network_sha256: str) -> str:
     without ``seed`` (each run sets its own) and ``description`` (free text); plus the
     corridor version.
     """
-    from corridor import __version__
 
     data = scenario.model_dump(mode="json")
     data.pop("seed", None)
@@ -227,11 +228,6 @@ def store_lock(out: Path) -> Iterator[None]:
         If another process holds the lock.
     """
     out.mkdir(parents=True, exist_ok=True)
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - not POSIX: no lock
-        yield
-        return
     fh = open(out / ".lock", "a+", encoding="utf-8")  # noqa: SIM115 - held until the end
     try:
         try:

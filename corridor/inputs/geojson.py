@@ -9,10 +9,6 @@ feature's keys, with type coercion across features), in which a missing key, an 
 a FeatureCollection, and collects the problems of single features (a missing or wrong
 geometry) for the loader to report with all the others. Validating the properties and
 building nodes and legs is :func:`corridor.inputs.network.load_network`'s job.
-
-geopandas, shapely and pyproj are imported inside the functions that use them: together they
-take a good part of a second to import, and :mod:`corridor.inputs.network`, which imports this
-module, is also imported for its types alone (by the model, say).
 """
 
 from __future__ import annotations
@@ -26,12 +22,14 @@ import warnings
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+import geopandas
+import pyproj
+import shapely
+from shapely.geometry.base import BaseGeometry
 
 from corridor.errors import NetworkError, Problem, Problems
-
-if TYPE_CHECKING:
-    from shapely.geometry.base import BaseGeometry
 
 __all__ = [
     "MAX_NETWORK_BYTES",
@@ -103,14 +101,12 @@ def read_features(path: Path, problems: Problems) -> list[Feature]:
 
 def line_length_km(geometry: BaseGeometry) -> float:
     """The geodesic length of a line on the WGS84 ellipsoid, km."""
-    import pyproj  # heavy: see the module docstring
 
     return float(pyproj.Geod(ellps="WGS84").geometry_length(geometry)) / 1000.0
 
 
 def distance_km(a: LonLat, b: LonLat) -> float:
     """The geodesic distance between two (lon, lat) points on the WGS84 ellipsoid, km."""
-    import pyproj  # heavy: see the module docstring
 
     _, _, gap_m = pyproj.Geod(ellps="WGS84").inv(a[0], a[1], b[0], b[1])
     return float(gap_m) / 1000.0
@@ -256,7 +252,6 @@ def _declared_crs(path: Path, data: dict[str, Any]) -> str | None:
         )
     if not _CRS_NAME.fullmatch(name):
         raise NetworkError.single(path, "crs", f"{name[:80]!r} is not the name of a CRS", _CRS_HINT)
-    import pyproj  # heavy: see the module docstring
 
     try:
         pyproj.CRS.from_user_input(name)
@@ -270,7 +265,6 @@ def _declared_crs(path: Path, data: dict[str, Any]) -> str | None:
 
 def _read_geometries(path: Path, raw: bytes, expected_count: int) -> list[BaseGeometry | None]:
     """The features' geometries in EPSG:4326, in file order, read by GDAL (pyogrio)."""
-    import geopandas  # heavy: see the module docstring
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -347,7 +341,6 @@ def _geometry_kind(
     raw: Any, geometry: BaseGeometry | None
 ) -> tuple[str, BaseGeometry | None, tuple[str, str] | None]:
     """``(kind, geometry, problem)``: "node" or "leg" and the usable geometry, or a problem."""
-    import shapely  # heavy: see the module docstring
 
     if raw is None:
         return "", None, ("geometry is missing", _GEOMETRY_HINT)

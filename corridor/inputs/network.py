@@ -18,18 +18,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import geopandas
 from pydantic import ValidationError
+from shapely.geometry import LineString, Point
 
 from corridor.errors import NetworkError, Problem, Problems, did_you_mean
 from corridor.inputs.distributions import DistSpec
 from corridor.inputs.geojson import Feature, distance_km, line_length_km, oriented, read_features
 from corridor.inputs.properties import LegProperties, NodeProperties, property_problems
 from corridor.inputs.specs import MODES, ProcessSpec, ServiceSpec
-
-if TYPE_CHECKING:
-    import geopandas
 
 __all__ = [
     "ENDPOINT_TOLERANCE_KM",
@@ -112,8 +111,6 @@ class Network:
         Columns: ``id``, ``name``, ``country``, ``kind``, ``lon``, ``lat``, ``processes`` (the
         process names joined by ``", "``) and ``geometry``.
         """
-        import geopandas  # heavy, and only needed for frames: see corridor.inputs.geojson
-        from shapely.geometry import Point
 
         rows = [
             {
@@ -139,8 +136,6 @@ class Network:
         ``co2e_kg_per_teu_km``, ``enabled`` and ``geometry``. A leg without coordinates is drawn
         as a straight line between its nodes.
         """
-        import geopandas  # heavy, and only needed for frames: see corridor.inputs.geojson
-        from shapely.geometry import LineString
 
         rows = []
         geometry = []
