@@ -16,7 +16,10 @@ returns when it is done. Per-vehicle processes have a vehicle step that serves a
 one job. Two walks take containers through a node with these steps: :meth:`visit` for a group
 and :meth:`visit_one` for a group of one container (most groups: a new container at its origin,
 a truck, a container just served at a crane), which needs no lists of positions. Both draw the
-same numbers and write the same records (a test runs whole models both ways).
+same numbers and write the same records (a test runs whole models both ways). The walk of one
+saves 12 % of the engine's time on ``bench/bench_engine.py`` (medians of three interleaved
+runs: 0.74 s against 0.84 s at 100 TEU/day, 8.05 s against 9.13 s at 1,000 TEU/day, with every
+group sent through :meth:`visit`'s general walk instead).
 """
 
 from __future__ import annotations
