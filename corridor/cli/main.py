@@ -16,6 +16,7 @@ import os
 import signal
 import sys
 import textwrap
+import threading
 from collections.abc import Sequence
 
 from corridor import __version__
@@ -27,6 +28,7 @@ from corridor.errors import CorridorError
 __all__ = ["build_parser", "main"]
 
 EXIT_USAGE = 2
+GRACE_S = 2.0  # how long Ctrl-C or SIGTERM may take to unwind before the command stops at once
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,7 +70,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
     args.interrupted = "nothing was written"
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    timers: list[threading.Timer] = []
+
+    def stop(signum: int, frame: object) -> None:
+        """Ctrl-C and SIGTERM: unwind as a KeyboardInterrupt, and stop at once if that stalls."""
+        timer = threading.Timer(GRACE_S, _stop_at_once)
+        timer.daemon = True
+        timer.start()
+        timers.append(timer)
+        raise KeyboardInterrupt
+
+    # (a SIGINT that the shell ignores, as for a command started with nohup ... &, stays ignored)
+    signals = [signal.SIGTERM]
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        signals.append(signal.SIGINT)
+    previous = {sig: signal.signal(sig, stop) for sig in signals}
     try:
         return int(args.func(args))
     except CorridorError as exc:
@@ -83,12 +99,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(devnull, sys.stdout.fileno())
         return 0
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for timer in timers:
+            timer.cancel()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
-def _terminate(signum: int, frame: object) -> None:
-    """SIGTERM stops a command the way Ctrl-C does."""
-    raise KeyboardInterrupt
+def _stop_at_once() -> None:
+    """The end of a command that did not unwind within :data:`GRACE_S` of Ctrl-C or SIGTERM.
+
+    Python handles a signal between two of its own steps, so a long call inside a library
+    (numpy, pandas, Arrow) delays the KeyboardInterrupt until it returns. Results are written
+    to temporary names and renamed into place whole, so stopping here leaves no half-written
+    file, only a hidden temporary one that the next save removes.
+    """
+    os.write(2, b"interrupted: stopped at once; files are written whole or not at all\n")
+    os._exit(130)
 
 
 if __name__ == "__main__":  # pragma: no cover

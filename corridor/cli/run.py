@@ -15,8 +15,9 @@ import pandas as pd
 from corridor.inputs.network import load_network
 from corridor.inputs.routing import k_shortest_routes
 from corridor.inputs.scenario import load_scenario, scenario_json_schema
+from corridor.model.size import estimate_size
 from corridor.results.store import check_output_folder
-from corridor.run import load_model, simulate
+from corridor.run import load_model, refuse_oversized, simulate
 
 __all__ = ["format_summary", "register"]
 
@@ -85,7 +86,12 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_output_folder(args.out)  # before a long run, not after it
     args.interrupted = "the run stopped before it finished; nothing was written"
-    results = simulate(scenario, seed=args.seed)
+    results = simulate(
+        scenario,
+        seed=args.seed,
+        check_size=not args.no_size_check,
+        max_in_system=args.max_in_system,
+    )
     s = results.summary()
     if args.format == "csv":
         sys.stdout.write(s.to_csv(index=False))
@@ -122,11 +128,15 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     assert scenario.network_path is not None
     network = load_network(scenario.network_path)
     model = load_model(scenario, network)
+    size = (
+        estimate_size(model) if args.no_size_check else refuse_oversized(model, str(args.scenario))
+    )
     print(
         f"ok: {args.scenario}: scenario {scenario.name!r} with {len(model.flows)} flows, "
         f"{len(model.routes)} routes, {len(model.closure_records)} closure windows"
     )
     print(f"ok: {scenario.network_path}: {len(network.nodes)} nodes, {len(network.legs)} legs")
+    print(f"size: a run takes {size.describe()}")
     return 0
 
 
@@ -167,6 +177,32 @@ def _seed(text: str) -> int:
     return value
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _add_size_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-size-check",
+        action="store_true",
+        help="run even if the estimated size does not fit in this machine's memory",
+    )
+    p.add_argument(
+        "--max-in-system",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="stop the run when more than N containers are in the system at once "
+        "(default 2,000,000: a backlog that grows without end)",
+    )
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``run``, ``validate``, ``routes`` and ``schema`` commands."""
     fmt = argparse.RawDescriptionHelpFormatter
@@ -193,6 +229,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         default="table",
         help="how to print the summary (default: table)",
     )
+    _add_size_options(p)
     p.set_defaults(func=_cmd_run)
 
     p = subparsers.add_parser(
@@ -204,6 +241,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         formatter_class=fmt,
     )
     p.add_argument("scenario", type=Path, help="scenario YAML file")
+    p.add_argument(
+        "--no-size-check",
+        action="store_true",
+        help="do not refuse a scenario whose run would not fit in this machine's memory",
+    )
     p.set_defaults(func=_cmd_validate)
 
     p = subparsers.add_parser(

@@ -22,12 +22,14 @@ import math
 from collections.abc import Generator
 from typing import Any
 
+import numpy as np
 import simpy
 
 from corridor.engine.draws import Draws, Uniforms
 from corridor.engine.legs import LegServices
 from corridor.engine.nodes import NodeProcesses
 from corridor.engine.records import Recorder
+from corridor.errors import SimulationError
 from corridor.model.runtime import FlowRT, Model
 from corridor.model.samplers import Sampler
 from corridor.model.streams import stream
@@ -110,7 +112,12 @@ class Engine(NodeProcesses, LegServices):
         while True:
             chunk_end = min(self.env.now + 24.0, horizon)
             while True:
-                t = x_next / lam if g == 0 else math.log1p(g * x_next / lam) / g
+                if g == 0:
+                    t = x_next / lam
+                elif g * x_next / lam > -1.0:
+                    t = math.log1p(g * x_next / lam) / g
+                else:  # a shrinking flow has sent every container it ever will
+                    return
                 if t >= chunk_end:
                     break
                 x_next += gaps.next()
@@ -124,4 +131,20 @@ class Engine(NodeProcesses, LegServices):
                 self.visit_one(origin, cid, t, 0, False)
             if chunk_end >= horizon:
                 return
+            if len(self.pos) - self.delivered > self.m.max_in_system:
+                self._stop_backlog()
             yield self.env.timeout(chunk_end - self.env.now)
+
+    def _stop_backlog(self) -> None:
+        """Stop a run whose containers pile up without end, naming where they wait."""
+        rec = self.rec
+        waiting = np.isnan(np.frombuffer(rec.c_delivered, dtype=np.float64))
+        routes = np.frombuffer(rec.c_route, dtype=np.int32)[waiting]
+        counts = np.bincount(routes, minlength=len(self.m.routes))
+        worst = self.m.routes[int(np.argmax(counts))].name
+        raise SimulationError(
+            f"after {self.env.now / 24.0:,.0f} days, {int(waiting.sum()):,} containers are in the "
+            f"system at once, more than the limit of {self.m.max_in_system:,} "
+            f"(route {worst!r} holds {int(counts.max()):,} of them): the network cannot carry "
+            "this demand and its backlog would take all the memory there is",
+        )

@@ -283,6 +283,7 @@ class NodeProcesses(EngineState):
             leg = route_next[c_route[c]][pos[c]]
             if leg is None:
                 rec.c_delivered[c] = t
+                self.delivered += 1
                 continue
             kind = leg.kind
             if kind == "through":

@@ -42,6 +42,7 @@ class EngineState:
             for leg in model.legs
         ]
         self.pos: list[int] = []  # legs completed by each container
+        self.delivered = 0  # containers delivered so far
         self.route_nlegs = [len(r.legs) for r in model.routes]
         # each route's legs in order, with None past the last one (delivered)
         self.route_next: list[tuple[LegRT | None, ...]] = [

@@ -232,3 +232,6 @@ class Model:
     closure_records: tuple[ClosureRecord, ...]
     seasons: tuple[tuple[SeasonRT, ...], ...]  # per leg
     capacity_changes: tuple[tuple[float, int, int, int], ...]  # (t_h, node, process, servers)
+    # a run stops with an error when more containers than this are in the system at once (a
+    # backlog that grows without end would otherwise take all the memory there is)
+    max_in_system: int = 2_000_000

@@ -22,11 +22,13 @@ import pytest
 
 from corridor.cli.main import main
 from corridor.engine.core import Engine
+from corridor.errors import SimulationError
 from corridor.model.compile import build_model
 from corridor.model.runtime import Model
 from corridor.results import Results
 from corridor.run import simulate
 from tests.builders import flow, leg, network, node, proc, scenario
+from tests.paths import DATA
 from tests.strategies import time_limit
 
 SATURATED_NOTE = (
@@ -223,3 +225,32 @@ def test_engine_state_grows_only_with_the_backlog_when_overloaded() -> None:
         )
         assert in_system > 0.6 * created
         assert state / in_system < 400  # bytes per container waiting: a queue entry or two
+
+
+def test_a_backlog_past_the_limit_stops_the_run_naming_the_route() -> None:
+    sc, net = jammed_model(teu_per_day=200, days=30)
+    # about 152 containers a day pile up at the crane: 1,000 are in the system after a week
+    with pytest.raises(SimulationError) as err:
+        simulate(sc, network=net, max_in_system=1_000)
+    message = str(err.value)
+    assert message.startswith("after ")
+    assert "more than the limit of 1,000 (route 'r' holds" in message
+    assert "the network cannot carry this demand" in message
+
+
+def test_the_backlog_limit_is_an_error_on_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario_file = tmp_path / "jam.yaml"
+    scenario_file.write_text(
+        "name: jam\nnetwork: " + str(DATA / "mini-network.geojson") + "\n"
+        "start_date: 2024-01-01\nhorizon_days: 200\n"
+        "flows: [{id: f, origin: SOUTH, destination: END, teu_per_day: 400, routes: [r]}]\n"
+        "routes: {r: [ROAD_S_B, ROAD_B_E]}\n"
+        "nodes: {BORDER: {processes: {border: {servers: 1, time_h: 1}}}}\n",
+        encoding="utf-8",
+    )
+    assert main(["run", str(scenario_file), "--max-in-system", "500"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: after ")
+    assert "more than the limit of 500" in err

@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
+from corridor.cli.main import GRACE_S
 from corridor.errors import CorridorError
 from corridor.inputs.scenario import load_scenario
 from corridor.results import Results
@@ -335,3 +336,41 @@ def test_ctrl_c_while_saving_says_what_was_kept(runs: dict[str, Any], tmp_path: 
         assert err.count("\n") == 1
         if "new" in origin.values():  # some files were replaced: the message may not deny it
             assert "nothing was" not in err, err
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl_c", "sigterm"])
+def test_a_runaway_run_stops_within_seconds_of_a_signal(
+    tmp_path: Path, sig: signal.Signals
+) -> None:
+    # The demand of a world port on the mini network for a year, run past the size check: the
+    # kind of run that once ignored SIGTERM for minutes while it grew to gigabytes.
+    scenario_file = tmp_path / "runaway.yaml"
+    scenario_file.write_text(
+        MINI.read_text(encoding="utf-8")
+        .replace("../mini-network.geojson", str(MINI.parent.parent / "mini-network.geojson"))
+        .replace("horizon_days: 60", "horizon_days: 365")
+        .replace("teu_per_day: 40", "teu_per_day: 100000"),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    proc = subprocess.Popen(
+        cli_command("run", str(scenario_file), "--no-size-check", "--out", str(out)),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=unbuffered_env(),
+        preexec_fn=default_sigint,
+    )
+    time.sleep(4.0)
+    assert proc.poll() is None, "the run ended before the signal"
+    sent = time.monotonic()
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    took = time.monotonic() - sent
+    assert proc.returncode == 130, err
+    assert took < GRACE_S + 2.0, took
+    assert err.startswith("interrupted: ")
+    assert "Traceback" not in err
+    assert not out.exists()
