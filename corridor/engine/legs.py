@@ -101,6 +101,21 @@ class LegServices(EngineState):
         t2 = turn.next() if turn is not None else 0.0
         return leave, back, back + t2
 
+    def _hand_over(self, leg: LegRT, vehicle: int, arrive: float) -> None:
+        """A vehicle of a shared fleet, arrived at the far end: there it serves the way back.
+
+        It is ready for the reverse leg's service after its turnaround at that end.
+        """
+        assert leg.reverse is not None
+        turn = self.turn_draws[leg.index]
+        ready = arrive + (turn.next() if turn is not None else 0.0)
+        other = self.fleet_home[leg.reverse]
+        assert other is not None
+        heapq.heappush(other, (ready, vehicle))
+        ev = self.vehicle_ev[leg.reverse]
+        if ev is not None and not ev.triggered:
+            ev.succeed()
+
     def send_continuous(self, leg: LegRT, c: int, ready: float) -> None:
         """A truck (the first one back, with a fleet) takes container ``c`` when it is ready."""
         rec = self.rec
@@ -176,7 +191,9 @@ class LegServices(EngineState):
                 stage(c, place, TRAVEL, now, arr)
         rec.departure(leg.index, vehicle, False, now, arr, load, len(cids), capacity)
         home = self.fleet_home[leg.index]
-        if home is not None:
+        if leg.rotation:
+            self._hand_over(leg, vehicle, arr)
+        elif home is not None:
             leave, back, at_home = self._cycle_home(leg, arr)
             rec.departure(leg.index, vehicle, True, leave, back, 0.0, 0, capacity)
             heapq.heappush(home, (at_home, vehicle))
@@ -221,7 +238,7 @@ class LegServices(EngineState):
                 if dep >= self.horizon:
                     return
                 yield env.timeout(dep - env.now)
-            if home is None or home[0][0] <= env.now:
+            if home is None or (home and home[0][0] <= env.now):
                 vehicle = -1 if home is None else heapq.heappop(home)[1]
                 queue.advance(env.now)
                 capacity = self._capacity(leg, env.now)
@@ -248,6 +265,10 @@ class LegServices(EngineState):
         while True:
             vehicle = -1
             if home is not None:
+                while not home:  # the whole shared fleet is at the other end, or on its way
+                    ev = self.vehicle_ev[leg.index] = env.event()
+                    yield ev
+                    self.vehicle_ev[leg.index] = None
                 if home[0][0] > env.now:
                     yield env.timeout(home[0][0] - env.now)
                 vehicle = heapq.heappop(home)[1]
@@ -258,9 +279,11 @@ class LegServices(EngineState):
                     capacity = self._capacity(leg, env.now)
                     first = max(queue.present[0][0], available)
                     wake = min(first + leg.max_wait_h, queue.full_at(capacity))
+                elif leg.rotation:  # a shared vehicle goes back, empty if there is no cargo
+                    wake = min(queue.next_ready(), available + leg.max_wait_h)
                 else:
                     wake = queue.next_ready()
-                if wake <= env.now and queue.present:
+                if wake <= env.now and (queue.present or leg.rotation):
                     break
                 yield self._sleep(leg, wake)
                 self.wake_ev[leg.index] = None

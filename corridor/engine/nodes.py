@@ -29,7 +29,7 @@ from collections.abc import Callable
 
 from corridor.engine.records import CLOSURE, DWELL, QUEUE, SERVICE
 from corridor.engine.state import EngineState
-from corridor.model.runtime import AT_ALL, AT_DESTINATION, AT_ORIGIN, AT_TRANSIT, ProcessRT
+from corridor.model.runtime import AT_DESTINATION, AT_ORIGIN, AT_TRANSIT, ProcessRT
 
 __all__ = ["NodeProcesses"]
 
@@ -134,19 +134,29 @@ class NodeProcesses(EngineState):
         if heap is not None:
             rec.job(place, arrive, begin, end, len(sel), load, len(heap))
 
-    def _where(self, c: int) -> int:
-        """Where container ``c`` is on its route: AT_ORIGIN, AT_TRANSIT or AT_DESTINATION."""
+    def _applies(self, p: ProcessRT, c: int) -> bool:
+        """Whether process ``p`` applies to container ``c`` where it is on its route.
+
+        ``p.at_mask`` says where on its route the container must be (origin, transit,
+        destination); ``p.arriving_from`` and ``p.leaving_to`` name the nodes it must come
+        from or go on to (the direction of travel through a border, say).
+        """
         pos = self.pos[c]
-        if pos == 0:
-            return AT_ORIGIN
-        return AT_DESTINATION if pos == self.route_nlegs[self.rec.c_route[c]] else AT_TRANSIT
+        nodes = self.route_nodes[self.rec.c_route[c]]
+        last = len(nodes) - 1
+        where = AT_ORIGIN if pos == 0 else AT_DESTINATION if pos == last else AT_TRANSIT
+        if not where & p.at_mask:
+            return False
+        if p.arriving_from is not None and (pos == 0 or nodes[pos - 1] not in p.arriving_from):
+            return False
+        return p.leaving_to is None or (pos < last and nodes[pos + 1] in p.leaving_to)
 
     def _selected(self, node_idx: int, p: ProcessRT, cids: list[int]) -> list[int]:
         """The positions in ``cids`` of the containers that go through process ``p``."""
-        if p.at_mask == AT_ALL:
+        if p.for_all:
             sel = list(range(len(cids)))
         else:
-            sel = [k for k, c in enumerate(cids) if self._where(c) & p.at_mask]
+            sel = [k for k, c in enumerate(cids) if self._applies(p, c)]
         if sel and p.probability < 1.0:
             coin = self.coins[node_idx][p.index]
             assert coin is not None
@@ -170,7 +180,7 @@ class NodeProcesses(EngineState):
             if due:
                 due = False
             else:
-                if p.at_mask != AT_ALL and not self._where(c) & p.at_mask:
+                if not p.for_all and not self._applies(p, c):
                     pidx += 1
                     continue
                 if p.probability < 1.0:

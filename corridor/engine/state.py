@@ -43,7 +43,7 @@ class EngineState:
         ]
         self.pos: list[int] = []  # legs completed by each container
         self.delivered = 0  # containers delivered so far
-        self.route_nlegs = [len(r.legs) for r in model.routes]
+        self.route_nodes = [r.nodes for r in model.routes]
         # each route's legs in order, with None past the last one (delivered)
         self.route_next: list[tuple[LegRT | None, ...]] = [
             (*(model.legs[li] for li in r.legs), None) for r in model.routes
@@ -75,6 +75,8 @@ class EngineState:
         self.turn_draws: list[Draws | None] = []
         self.queues = [LegQueue() for _ in model.legs]
         self.fleet_home: list[list[tuple[float, int]] | None] = []  # (back at, vehicle) heaps
+        # a when-full service whose shared fleet is all at the other end waits on this event
+        self.vehicle_ev: list[simpy.Event | None] = [None] * len(model.legs)
         self.season_draws: list[dict[str, Draws]] = []
         self.wake_ev: list[simpy.Event | None] = [None] * len(model.legs)
         self.wake_at: list[float] = [_INF] * len(model.legs)
@@ -90,7 +92,11 @@ class EngineState:
                 else None
             )
             if leg.fleet is not None:
-                self.fleet_home.append([(0.0, v) for v in range(leg.fleet.vehicles)])
+                vehicles = range(leg.fleet.vehicles)
+                if leg.rotation:  # a shared fleet starts half at each end of its link
+                    first = leg.reverse is None or leg.index < leg.reverse
+                    vehicles = vehicles[0 if first else 1 :: 2]
+                self.fleet_home.append([(0.0, v) for v in vehicles])
                 self.turn_draws.append(
                     Draws(leg.fleet.turnaround, stream(seed, f"leg:{leg.id}:fleet"))
                 )

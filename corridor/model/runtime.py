@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from corridor.model.samplers import Sampler
 
@@ -70,6 +70,16 @@ class ProcessRT:
     at_mask: int  # AT_* bits: where on their route containers must be
     cost_usd_per_teu: float
     stream: str  # name of its random stream
+    # only for containers coming from / going on to these nodes (None: any); a border
+    # station's exit and entry formalities differ by the direction of travel
+    arriving_from: frozenset[int] | None = None
+    leaving_to: frozenset[int] | None = None
+    # derived: the process applies to every container that reaches it (before its probability)
+    for_all: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        every = self.at_mask == AT_ALL and self.arriving_from is None and self.leaving_to is None
+        object.__setattr__(self, "for_all", every)
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +128,11 @@ class LegRT:
     name: str = ""
     coords: tuple[tuple[float, float], ...] = ()  # (lon, lat) in EPSG:4326, for maps
     enabled: bool = True  # a disabled leg is in the model (for maps) but on no route
+    link: str = ""  # the physical link (a railway, road or sea lane) it runs one way of
+    reverse: int | None = None  # the leg running the other way on the same link
+    # its fleet is shared with ``reverse``: a vehicle arriving at the far end takes the cargo
+    # waiting there back (or runs empty), so each direction's capacity follows from the fleet
+    rotation: bool = False
 
 
 @dataclass(frozen=True, slots=True)
