@@ -269,10 +269,9 @@ def check_output_file(path: str | Path) -> Path:
 # --------------------------------------------------------------------------- the lock
 
 
-def _flock(fd: int, exclusive: bool, wait: bool, folder: Path) -> None:
-    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+def _flock(fd: int, wait: bool, folder: Path) -> None:
     try:
-        fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return
     except OSError as exc:
         if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
@@ -284,25 +283,15 @@ def _flock(fd: int, exclusive: bool, wait: bool, folder: Path) -> None:
             "another --out"
         )
     log.warning("%s: waiting for %s to finish writing this folder", folder, holder)
-    fcntl.flock(fd, mode)
+    fcntl.flock(fd, fcntl.LOCK_EX)
 
 
-def _lock_file(folder: Path, beside: bool) -> Path:
-    return folder.parent / f".{folder.name}.lock" if beside else folder / ".lock"
-
-
-def _acquire(lock: Path, folder: Path, exclusive: bool, wait: bool) -> int | None:
-    """A descriptor of ``lock``, locked; None for a shared lock on a lock file not there."""
+def _acquire(lock: Path, folder: Path, wait: bool) -> int:
+    """A descriptor of the file ``lock``, locked."""
     while True:
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
         try:
-            flags = os.O_RDWR | os.O_CREAT if exclusive else os.O_RDONLY
-            fd = os.open(lock, flags, 0o666)
-        except FileNotFoundError:
-            if exclusive:
-                raise
-            return None  # no writer: a save makes the file before it writes anything
-        try:
-            _flock(fd, exclusive, wait, folder)
+            _flock(fd, wait, folder)
             held, now = os.fstat(fd), os.stat(lock)
             if (held.st_dev, held.st_ino) == (now.st_dev, now.st_ino):
                 return fd
@@ -316,29 +305,22 @@ def _acquire(lock: Path, folder: Path, exclusive: bool, wait: bool) -> int | Non
 
 @contextlib.contextmanager
 def folder_lock(
-    folder: str | Path,
-    *,
-    beside: bool = False,
-    shared: bool = False,
-    wait: bool = True,
-    who: str = "corridor",
+    folder: str | Path, *, beside: bool = False, wait: bool = True, who: str = "corridor"
 ) -> Iterator[None]:
-    """Hold a folder's lock: an advisory ``flock``, which the system releases when the process
-    ends however it ends, so a killed writer never leaves a folder locked.
+    """Hold a folder's lock, the one lock of the store: an advisory ``flock``, which the
+    system releases when the process ends however it ends, so a killed writer never leaves a
+    folder locked.
 
     Parameters
     ----------
     folder
         The folder.
     beside
-        Lock ``.NAME.lock`` beside the folder (for a folder replaced whole, see the module's
-        docstring; the file is removed when an exclusive lock is let go), instead of
-        ``NAME/.lock`` inside it (an experiment's store, which is written into).
-    shared
-        A reader's lock: many readers at once, no writer. Without a lock file (no writer has
-        made one), or one the reader cannot open, it reads without.
+        Lock ``.NAME.lock`` beside the folder, and remove it when done (a results folder,
+        which a save replaces whole: :mod:`corridor.results.store`), instead of
+        ``NAME/.lock`` inside it (an experiment's store, which a batch writes into).
     wait
-        Wait for the holder, with a warning saying for whom; otherwise raise.
+        Wait for the holder, with a warning naming it; otherwise raise.
     who
         Written into the lock file, for the messages of those who wait.
 
@@ -350,22 +332,14 @@ def folder_lock(
         If the lock file cannot be made.
     """
     where = Path(folder)
-    lock = _lock_file(where, beside)
-    fd: int | None = None
+    lock = where.parent / f".{where.name}.lock" if beside else where / ".lock"
+    fd = _acquire(lock, where, wait)
     try:
-        fd = _acquire(lock, where, not shared, wait)
-    except OSError as exc:
-        if not shared:
-            raise
-        log.debug("reading %s without a lock: %s", where, exc)
-    try:
-        if fd is not None and not shared:
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{who} (pid {os.getpid()})".encode(), 0)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{who} (pid {os.getpid()})".encode(), 0)
         yield
     finally:
-        if fd is not None:
-            if beside and not shared:
-                with contextlib.suppress(OSError):
-                    lock.unlink()
-            os.close(fd)
+        if beside:  # while it is held: one who waits on the old file then takes a new one
+            with contextlib.suppress(OSError):
+                lock.unlink()
+        os.close(fd)

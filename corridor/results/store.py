@@ -26,9 +26,10 @@ finishes the swap. Because the new folder is made beside ``DIR``, saving needs w
 to ``DIR``'s parent; ``DIR`` must be new, empty or a results folder (not, say, a home folder
 given by mistake), and not the current folder.
 
-:func:`read_folder` repairs a stopped save, waits for one under way (a shared lock), and
-checks the hashes all the same: a folder mixed by hand, or by a corridor before this
-protocol, is refused, not read as one run.
+:func:`read_folder` repairs a stopped save; it does not wait for one under way, but reads
+the folder again if a save swapped it while it was read. It checks the hashes all the same:
+a folder mixed by hand, or by a corridor before this protocol, is refused, not read as one
+run.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ def recover_folder(directory: str | Path) -> None:
         If the parent folder cannot be written.
     """
     folder = _real(directory)
-    with folder_lock(folder, beside=True, who="corridor (repairing)"):
+    with folder_lock(folder, beside=True, who="corridor (repair)"):
         _recover(folder)
 
 
@@ -365,8 +366,9 @@ def read_folder(
 ) -> tuple[dict[str, Any], dict[str, pd.DataFrame]]:
     """Read a folder written by :func:`write_folder`, checking that its files belong together.
 
-    A save stopped half-way is first repaired (:func:`recover_folder`); a save under way is
-    waited for.
+    A save stopped half-way is first repaired (:func:`recover_folder`). A save under way is
+    not waited for: the folder is read as it is, and read again if a save swapped it
+    while it was read.
 
     Parameters
     ----------
@@ -400,11 +402,39 @@ def read_folder(
     """
     folder = Path(directory)
     real = _real(folder)
-    if any(_asides(real).values()):
-        with contextlib.suppress(OSError):  # a reader that cannot write reads what is there
-            recover_folder(real)
-    with folder_lock(real, beside=True, shared=True):
-        return _read(folder, required, optional, keys, columns or {}, version)
+    for attempt in range(3):
+        if any(_asides(real).values()):
+            _repair(real)
+        before = _identity(real)
+        try:
+            result = _read(folder, required, optional, keys, columns or {}, version)
+        except ResultsFolderError:
+            if attempt < 2 and _identity(real) != before:
+                continue  # a save swapped the folder while it was read: read the new one
+            raise
+        if attempt == 2 or _identity(real) == before:
+            return result
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _identity(folder: Path) -> tuple[int, int] | None:
+    """Which folder the name stands for now (a swap changes it), or None if none."""
+    try:
+        stat = os.stat(folder)
+    except OSError:
+        return None
+    return stat.st_dev, stat.st_ino
+
+
+def _repair(folder: Path) -> None:
+    """A reader's repair: what a save under way leaves beside the folder is its own, so only
+    when no save holds the lock (or the folder's name is missing) is anything changed."""
+    wait = not folder.exists()
+    with (
+        contextlib.suppress(FolderBusyError, OSError),  # read what is there
+        folder_lock(folder, beside=True, wait=wait, who="corridor (repair)"),
+    ):
+        _recover(folder)
 
 
 def _read(
