@@ -27,6 +27,7 @@ import hashlib
 import logging
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
@@ -55,6 +56,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
+_NEARLY_FULL = 1 << 20  # bytes: a write that fails with less room left failed for room
 _DISK_FULL = ("the disk is full", "free some space, or write to another disk")
 _DENIED = ("permission denied", "choose a folder you can write to, or ask its owner for access")
 _REASONS: dict[int, tuple[str, str]] = {
@@ -157,6 +159,14 @@ def write_file(path: Path, write: Callable[[str], object]) -> None:
         os.fsync(fh.fileno())
 
 
+def _full(path: Path) -> bool:
+    """Whether the disk of ``path``'s folder has (next to) no room left: under 1 MiB."""
+    try:
+        return shutil.disk_usage(path.parent).free < _NEARLY_FULL
+    except OSError:
+        return False
+
+
 def make_folder(path: str | Path, doing: str = "cannot create the folder") -> Path:
     """Create the folder ``path`` and its parents if needed (modes as the umask gives).
 
@@ -194,8 +204,9 @@ def write_atomic(path: str | Path, write: Callable[[str], object], *, suffix: st
     Raises
     ------
     OutputError
-        For an ``OSError`` (:func:`output_error`); anything else ``write`` raises is raised
-        as it is. Either way the temporary file is removed and an old ``path`` is kept.
+        For an ``OSError`` (:func:`output_error`), or any error of ``write`` when the disk is
+        then full (some writers lose the ``ENOSPC``); anything else ``write`` raises is
+        raised as it is. Either way the temporary file is removed and an old ``path`` kept.
     """
     target = Path(path)
     tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}{suffix}")
@@ -203,10 +214,13 @@ def write_atomic(path: str | Path, write: Callable[[str], object], *, suffix: st
         write_file(tmp, write)
         os.replace(tmp, target)
     except BaseException as exc:
+        full = isinstance(exc, Exception) and not isinstance(exc, OSError) and _full(target)
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
             raise output_error(target, exc) from None
+        if full:  # GDAL (GeoPackage, GeoJSON) says "no such table" or the like, not ENOSPC
+            raise output_error(target, OSError(errno.ENOSPC, "no space left")) from exc
         raise
     fsync_folder(target.parent)
     return target

@@ -193,7 +193,8 @@ def check_output_folder(directory: str | Path, *, flag: str = "--out", whole: bo
             out, "", "is the current folder (or holds it), which a save would replace",
             f"give {flag} a folder inside it, such as {out / 'results'}",
         )  # fmt: skip
-    if whole and out.is_dir() and not _is_results_folder(out) and any(out.iterdir()):
+    shown_files = out.is_dir() and any(not p.name.startswith(".") for p in out.iterdir())
+    if whole and shown_files and not _is_results_folder(out):
         raise OutputError.single(
             out, "", "holds files but no results (no run.json), and a save replaces the folder",
             f"give {flag} a new or empty folder, or one written by 'corridor run'",
@@ -288,18 +289,19 @@ def write_folder(
     out = check_output_folder(directory)
     folder = _real(out)
     make_folder(folder.parent)
+    before: tuple[int, int] | None = None
     writes: list[tuple[str, Callable[[str], object]]] = [
         *((f"{n}.parquet", partial(files.table_writer, t, ".parquet")) for n, t in tables.items()),
         *((f"{n}.csv", partial(files.table_writer, t, ".csv")) for n, t in csv.items()),
     ]
-    had = out.is_dir() and _is_results_folder(out)
     try:
         with folder_lock(folder, beside=True, who="corridor (saving results)"):
             _recover(folder)
+            before = _identity(folder)
             _save(folder, writes, dict(run))
     except OSError as exc:
         error = output_error(out, exc, "cannot save the results")
-        if had:
+        if before is not None and _identity(folder) == before:
             p = error.problems[0]
             kept = "; the folder still holds its previous results"
             error = OutputError.single(out, "", p.what, p.hint + kept)

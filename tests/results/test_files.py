@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -114,6 +115,30 @@ def test_a_file_over_a_folder_is_refused(tmp_path: Path) -> None:
     (tmp_path / "taken").mkdir()
     with pytest.raises(OutputError, match=r"taken: is a folder, not a file \(give a file's path"):
         write_text_atomic(tmp_path / "taken", "x")
+
+
+@pytest.mark.parametrize("free", [4096, 10 << 30], ids=["full", "not-full"])
+def test_a_writer_that_loses_the_errno_on_a_full_disk_is_still_a_full_disk(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, free: int
+) -> None:
+    # GDAL writing a GeoPackage onto a full disk raises "no such table: gpkg_contents"
+    def gdal(tmp: str) -> None:
+        Path(tmp).write_bytes(b"SQLite format 3")
+        raise RuntimeError("sqlite3_exec(...) failed: no such table: gpkg_contents")
+
+    usage = shutil.disk_usage(tmp_path)
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage._replace(free=free))
+    target = tmp_path / "corridor.gpkg"
+    if free > 1 << 20:
+        with pytest.raises(RuntimeError, match="gpkg_contents"):
+            write_atomic(target, gdal, suffix=".gpkg")
+    else:
+        with pytest.raises(OutputError) as exc:
+            write_atomic(target, gdal, suffix=".gpkg")
+        assert str(exc.value) == (
+            f"{target}: cannot write: the disk is full (free some space, or write to another disk)"
+        )
+    assert list(tmp_path.iterdir()) == []
 
 
 # --------------------------------------------------------------------------- messages

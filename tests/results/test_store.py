@@ -125,6 +125,16 @@ def test_a_folder_of_other_files_is_not_replaced(runs: dict[int, Results], tmp_p
     assert [p.name for p in (tmp_path / "mine").iterdir()] == ["thesis.docx"]
 
 
+def test_a_folder_of_hidden_files_only_is_taken_and_they_are_kept(
+    runs: dict[int, Results], tmp_path: Path
+) -> None:
+    (tmp_path / "new").mkdir()
+    (tmp_path / "new" / ".DS_Store").write_text("")
+    runs[1].save(tmp_path / "new")
+    assert (tmp_path / "new" / ".DS_Store").exists()
+    assert whole_run(tmp_path / "new", runs) == 1
+
+
 def test_the_current_folder_is_not_replaced(
     runs: dict[int, Results], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
