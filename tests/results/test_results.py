@@ -152,3 +152,10 @@ def test_interrupted_run_exits_cleanly_saying_nothing_was_written(
     assert proc.returncode == 130
     assert err.strip() == "interrupted: the run stopped before it finished; nothing was written"
     assert not (tmp_path / "o").exists()
+
+
+def test_the_columns_load_requires_are_the_columns_a_run_has() -> None:
+    from corridor.results.results import _COLUMNS, TABLES
+
+    res = small_run(1)
+    assert {name: list(getattr(res, name).columns) for name in TABLES} == _COLUMNS
