@@ -109,11 +109,15 @@ def _stop_at_once() -> None:
     """The end of a command that did not unwind within :data:`GRACE_S` of Ctrl-C or SIGTERM.
 
     Python handles a signal between two of its own steps, so a long call inside a library
-    (numpy, pandas, Arrow) delays the KeyboardInterrupt until it returns. Results are written
-    to temporary names and renamed into place whole, so stopping here leaves no half-written
-    file, only a hidden temporary one that the next save removes.
+    (numpy, pandas, Arrow) delays the KeyboardInterrupt until it returns. Files are written to
+    temporary names and renamed into place whole, and a results folder is written beside the
+    old one and swapped in whole (:mod:`corridor.results.store`), so stopping here leaves the
+    old files and folders or the new ones, and only hidden leftovers that the next save or
+    read removes.
     """
-    os.write(2, b"interrupted: stopped at once; files are written whole or not at all\n")
+    os.write(
+        2, b"interrupted: stopped at once; files and folders are written whole or not at all\n"
+    )
     os._exit(130)
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from corridor.errors import InputError
 from corridor.inputs.network import load_network
 from corridor.results import Results
+from corridor.results.store import check_output_folder
 from corridor.views.export import GIS_FORMATS, TABLE_FORMATS, export_gis, export_tables
 from corridor.views.frames import has_network, missing_note
 from corridor.views.report import write_report
@@ -65,6 +66,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
             "--format", "", f"{text!r} names no known format" if not chosen
             else f"unknown format(s) {', '.join(bad)}", f"choose from {', '.join(known)}",
         )  # fmt: skip
+    check_output_folder(args.output, flag="-o", whole=False)
     results = Results.load(args.results)
     network = load_network(args.network) if args.network is not None else None
     written = []
@@ -103,7 +105,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument("results", type=Path, help="folder written by 'corridor run ... --out'")
     p.add_argument(
         "-o", "--output", type=Path, default=Path("report.html"),
-        help="HTML file to write (default: report.html)",
+        help="HTML file to write (default: report.html); its folder must exist",
     )  # fmt: skip
     p.add_argument(
         "--network", type=Path, default=None,

@@ -114,9 +114,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
         print(format_summary(s))
     if args.out:
         args.interrupted = (
-            f"stopped while saving to {args.out}: each file there is complete, but they may "
-            "mix this run and an earlier one (run.json, written last, lists the files of one "
-            "run; corridor.Results.load checks them)"
+            f"stopped while saving to {args.out}: it holds its previous results or this "
+            "run's, complete (a save replaces the folder whole, never file by file)"
         )
         out = results.save(args.out)
         print(f"\nsaved tables to {out}/", file=sys.stderr)

@@ -11,6 +11,7 @@ scenario and its seed).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import time
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from corridor.errors import OutputError
 from corridor.experiments.executors import Executor, RunStream, open_executor
 from corridor.experiments.results import ExperimentResults, load_experiment
 from corridor.experiments.runs import RunOutput, RunTask, execute_run
@@ -348,7 +350,8 @@ def run_experiment(
             try:
                 report = run_cases(spec.cases, spec.replications, spec.seed, out, runner, progress)
             except BaseException:
-                write_manifest(out, experiment_manifest(spec, "interrupted"))
+                with contextlib.suppress(OutputError):  # the disk may be what failed
+                    write_manifest(out, experiment_manifest(spec, "interrupted"))
                 raise
             write_manifest(out, experiment_manifest(spec, "complete", report))
     finally:

@@ -11,6 +11,7 @@ corridor)::
                                          one file per run: one row per container (see
                                          :data:`RUN_COLUMNS`)
       .lock                              held while a batch writes to the folder
+                                         (:func:`corridor.results.store.folder_lock`)
 
 ``<scenario-key>`` is a readable slug of the scenario's label and the first 12 hex digits of
 its content hash (the scenario as validated, with its network file's SHA-256 in place of the
@@ -19,18 +20,18 @@ A run is finished when its file exists: files are written to a hidden temporary 
 same folder, flushed to disk, then renamed into place, so a file under its final name is
 always whole and a batch killed at any moment leaves only temporary files, which readers
 never look at and the next batch removes (:func:`corridor.results.store.write_atomic`).
+Every write goes through :mod:`corridor.results.store`, so a full disk, a read-only folder or
+a file in the way is an error naming the path (``error: OUT: cannot create the folder:
+read-only file system (...)``), not a traceback.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
-import fcntl
 import hashlib
 import importlib.metadata
 import json
-import os
 import platform
 import re
 from collections.abc import Iterator
@@ -45,7 +46,15 @@ import pyarrow.parquet as pq
 from corridor import __version__
 from corridor.errors import CorridorError
 from corridor.inputs.scenario import Scenario
-from corridor.results.store import write_atomic, write_text_atomic
+from corridor.results.store import (
+    FolderBusyError,
+    check_output_folder,
+    folder_lock,
+    make_folder,
+    output_error,
+    write_atomic,
+    write_text_atomic,
+)
 
 __all__ = [
     "MANIFEST_NAME",
@@ -90,8 +99,8 @@ RUN_COLUMNS = {
 _VERSIONED = ("corridor", "numpy", "pandas", "pyarrow", "simpy", "pydantic", "dask", "distributed")
 
 
-class StoreBusyError(CorridorError, RuntimeError):
-    """Another process is writing to the same output folder."""
+StoreBusyError = FolderBusyError
+"""Another process is writing to the same output folder."""
 
 
 @dataclass(frozen=True)
@@ -144,6 +153,7 @@ def write_run(path: Path, table: pd.DataFrame, metadata: dict[str, Any]) -> None
     meta = dict(arrow.schema.metadata or {})
     meta[RUN_METADATA_KEY] = json.dumps(metadata, sort_keys=True, default=str).encode("utf-8")
     arrow = arrow.replace_schema_metadata(meta)
+    make_folder(path.parent)
     write_atomic(path, lambda tmp: pq.write_table(arrow, tmp, compression="zstd"))
 
 
@@ -217,34 +227,24 @@ class _NotAStore(CorridorError, ValueError):
 
 @contextlib.contextmanager
 def store_lock(out: Path) -> Iterator[None]:
-    """Hold the output folder's lock while a batch writes to it.
+    """Check the output folder, create it, and hold its lock while a batch writes to it.
 
-    The lock is an advisory ``flock`` on ``OUT/.lock``: the operating system releases it when
-    the process ends, however it ends, so a killed batch never leaves the folder locked.
+    The lock (:func:`corridor.results.store.folder_lock`, the one lock of the store) is an
+    advisory ``flock`` on ``OUT/.lock``: the operating system releases it when the process
+    ends, however it ends, so a killed batch never leaves the folder locked.
 
     Raises
     ------
     StoreBusyError
         If another process holds the lock.
+    OutputError
+        If ``out`` is a file, or cannot be created or written.
     """
-    out.mkdir(parents=True, exist_ok=True)
-    fh = open(out / ".lock", "a+", encoding="utf-8")  # noqa: SIM115 - held until the end
-    try:
+    check_output_folder(out, whole=False)
+    make_folder(out)
+    with contextlib.ExitStack() as stack:
         try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError as exc:
-            if exc.errno in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
-                fh.seek(0)
-                holder = fh.read().strip() or "another process"
-                raise StoreBusyError(
-                    f"{out}: {holder} is writing to this folder; wait for it to finish or "
-                    "give another --out"
-                ) from None
-            raise
-        fh.seek(0)
-        fh.truncate()
-        fh.write(f"corridor batch (pid {os.getpid()})")
-        fh.flush()
+            stack.enter_context(folder_lock(out, wait=False, who="corridor batch"))
+        except OSError as exc:  # the lock file could not be made
+            raise output_error(out / ".lock", exc) from None
         yield
-    finally:
-        fh.close()

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from corridor import __version__
 from corridor.engine.records import Recorder
 from corridor.kpis.summary import summarize
 from corridor.model.runtime import Model
@@ -33,6 +34,23 @@ _EMPTY = {
     "nodes": NODE_COLUMNS,
     "legs": LEG_COLUMNS,
 }
+_COLUMNS = {
+    "trips": ["container", "flow", "route", "origin", "destination", "teu", "created_h",
+              "delivered_h", "transit_h", "transit_days", "km", "cost_usd", "co2e_kg",
+              "in_warmup", "created_at", "delivered_at"],
+    "stages": ["container", "flow", "route", "element_type", "element", "process", "activity",
+               "kind", "start_h", "end_h", "duration_h", "km", "cost_usd", "co2e_kg",
+               "start_at", "end_at"],
+    "departures": ["leg", "mode", "from_node", "to_node", "vehicle", "direction", "depart_h",
+                   "arrive_h", "load_teu", "containers", "capacity_teu", "load_factor",
+                   "depart_at"],
+    "resources": ["node", "process", "activity", "arrival_h", "start_h", "end_h", "wait_h",
+                  "containers", "teu", "servers"],
+    "closures": ["element", "start_h", "end_h", "reason", "duration_h", "start_at", "end_at"],
+    **_EMPTY,
+}  # fmt: skip
+"""The columns of every table (:func:`~corridor.results.tables.build_tables` makes them;
+``tests/results/test_results.py`` checks they agree): a table saved without one is refused."""
 # entries of meta that describe where a Results came from, not the run: not saved again
 _LOAD_NOTES = ("results_dir", "missing_tables")
 
@@ -107,16 +125,17 @@ class Results:
     def save(self, directory: str | Path) -> Path:
         """Write every table as Parquet, ``summary.csv`` and ``run.json`` into ``directory``.
 
-        Each file is written to a temporary name and renamed into place, so a reader never
-        sees a half-written file. ``run.json`` is written last and lists the SHA-256 of every
-        other file: :meth:`load` checks them, so a folder left by a save that was interrupted
-        half-way (new tables beside an older run's) is recognised, not read as one run
-        (:mod:`corridor.results.store`).
+        The files are written into a new hidden folder beside ``directory``, which replaces
+        it only when complete (:mod:`corridor.results.store`): a save that fails or is
+        stopped leaves the previous results whole, and two saves at once leave one run or
+        the other. ``run.json`` lists the SHA-256 of every other file and the corridor
+        version (``corridor_version``); :meth:`load` checks them.
 
         Raises
         ------
         OutputError
-            When ``directory`` is a file or cannot be written.
+            When ``directory`` is a file, a folder of other files, or cannot be written (the
+            message says why: permission denied, the disk is full, ...).
         """
         check_output_folder(directory)  # before the summary's work
         run = {
@@ -126,6 +145,7 @@ class Results:
             "horizon_h": self.horizon_h,
             "warmup_h": self.warmup_h,
             **{k: v for k, v in self.meta.items() if k not in _LOAD_NOTES},
+            "corridor_version": __version__,
         }
         tables = {name: getattr(self, name) for name in TABLES}
         return write_folder(directory, tables, {"summary": self.summary()}, run)
@@ -136,16 +156,25 @@ class Results:
 
         A folder saved by an older corridor may lack ``routes``, ``processes``, ``nodes`` and
         ``legs``: they are then empty, and ``meta["missing_tables"]`` names them (views say
-        what they cannot show). ``meta["results_dir"]`` is the folder.
+        what they cannot show). ``meta["results_dir"]`` is the folder. A folder written by a
+        newer minor version of corridor is read with a warning naming both versions.
 
         Raises
         ------
         ResultsFolderError
             An :class:`~corridor.errors.OutputError` listing every problem: the folder,
-            ``run.json`` or a table missing or unreadable, or a file that does not match the
-            SHA-256 that ``run.json`` lists for it (a save interrupted half-way).
+            ``run.json`` or a table missing or unreadable, a file that does not match the
+            SHA-256 that ``run.json`` lists for it (a folder mixing two runs), a table
+            without a column it should have, or a folder written by another major version.
         """
-        meta, tables = read_folder(directory, RECORD_TABLES, MODEL_TABLES, _RUN_KEYS)
+        meta, tables = read_folder(
+            directory,
+            RECORD_TABLES,
+            MODEL_TABLES,
+            _RUN_KEYS,
+            columns=_COLUMNS,
+            version=__version__,
+        )
         extra = {k: v for k, v in meta.items() if k not in _RUN_KEYS}
         missing = [name for name in MODEL_TABLES if name not in tables]
         for name in missing:

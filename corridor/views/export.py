@@ -6,9 +6,10 @@
 
 A saved run is read back with :meth:`corridor.results.Results.load` (:func:`read_results`),
 which checks that its files belong together. The network drawn is the run's own (its
-``nodes`` and ``legs`` tables), unless a network is given. Every file is written to a
-temporary name in the target folder and renamed into place
-(:func:`corridor.results.store.write_atomic`).
+``nodes`` and ``legs`` tables), unless a network is given. The target folder is created if
+needed; every file is written to a temporary name in it and renamed into place, through the
+store (:mod:`corridor.results.store`), which reports a file in the way, a folder that cannot
+be written or a full disk as an :class:`~corridor.errors.OutputError` naming the path.
 """
 
 from __future__ import annotations
@@ -27,7 +28,12 @@ from shapely.geometry import LineString, MultiLineString
 
 from corridor import kpis
 from corridor.results import Results, ResultsFolderError
-from corridor.results.store import write_atomic
+from corridor.results.store import (
+    check_output_folder,
+    make_folder,
+    write_atomic,
+    write_table_atomic,
+)
 from corridor.views.frames import network_frames, run_servers
 
 if TYPE_CHECKING:
@@ -65,16 +71,14 @@ def read_results(directory: str | Path) -> Results:
     return Results.load(directory)
 
 
-def _to_csv(table: pd.DataFrame, path: str) -> None:
-    table.to_csv(path, index=False)
-
-
-def _to_parquet(table: pd.DataFrame, path: str) -> None:
-    table.to_parquet(path, index=False)
-
-
 def _to_geojson(layer: geopandas.GeoDataFrame, path: str) -> None:
     layer.to_file(path, driver="GeoJSON", engine="pyogrio")
+
+
+def _output_folder(directory: str | Path) -> Path:
+    """Check and create the folder to write into; the store words what is wrong."""
+    check_output_folder(directory, flag="-o", whole=False)
+    return make_folder(directory)
 
 
 def _check_formats(formats: Iterable[str], allowed: tuple[str, ...]) -> list[str]:
@@ -116,10 +120,14 @@ def export_tables(
     -------
     list of pathlib.Path
         The files written.
+
+    Raises
+    ------
+    OutputError
+        If ``directory`` is a file, or cannot be created or written (the disk is full ...).
     """
     chosen = _check_formats(formats, TABLE_FORMATS)
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
+    out = _output_folder(directory)
     tables = {name: getattr(results, name) for name in RESULT_TABLES}
     missing = results.meta.get("missing_tables", ())
     for name in ("routes", "processes", "nodes", "legs"):
@@ -144,9 +152,9 @@ def export_tables(
     written = []
     for name, table in tables.items():
         if "csv" in chosen:
-            written.append(write_atomic(out / f"{name}.csv", partial(_to_csv, table)))
+            written.append(write_table_atomic(out / f"{name}.csv", table))
         if "parquet" in chosen:
-            written.append(write_atomic(out / f"{name}.parquet", partial(_to_parquet, table)))
+            written.append(write_table_atomic(out / f"{name}.parquet", table))
     log.info("exported %d tables as %s to %s", len(tables), " and ".join(chosen), out)
     return written
 
@@ -295,10 +303,11 @@ def export_gis(
     ValueError
         If a format is unknown, or there is no network (none given, and the run was saved
         before its ``nodes`` and ``legs`` tables existed).
+    OutputError
+        If ``directory`` is a file, or cannot be created or written (the disk is full ...).
     """
     chosen = _check_formats(formats, GIS_FORMATS)
-    out = Path(directory)
-    out.mkdir(parents=True, exist_ok=True)
+    out = _output_folder(directory)
     layers = {
         "nodes": nodes_with_kpis(network, results),
         "legs": legs_with_kpis(network, results),

@@ -22,7 +22,7 @@ import pandas as pd
 from corridor import kpis
 from corridor.inputs.network import Network, load_network
 from corridor.results import Results
-from corridor.results.store import write_text_atomic
+from corridor.results.store import check_output_file, write_text_atomic
 from corridor.views import plots
 from corridor.views.frames import has_network, missing_note, run_servers
 from corridor.views.maps import plot_network_map
@@ -357,7 +357,7 @@ def write_report(
     results_dir
         A folder written by :meth:`corridor.results.Results.save`.
     out_path
-        The ``.html`` file to write.
+        The ``.html`` file to write, in a folder that exists.
     network_path
         A network file to draw instead of the run's own network (its ``nodes`` and ``legs``
         tables); needed only for a folder saved before those tables existed.
@@ -375,11 +375,16 @@ def write_report(
 
     Raises
     ------
+    OutputError
+        Before any work, if ``out_path`` is a folder, its folder does not exist (it is not
+        created: create it first) or cannot be written; after, if the write fails (the disk
+        is full ...). The message names the path, what is wrong and a hint.
     ResultsFolderError
         If the folder is not a readable results folder, or its files do not belong together.
     NetworkError
         If ``network_path`` is given and cannot be loaded.
     """
+    check_output_file(out_path)
     results = Results.load(results_dir)
     network = load_network(network_path) if with_map and network_path is not None else None
     if with_map and not has_network(results, network):

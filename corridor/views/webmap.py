@@ -21,7 +21,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from corridor import kpis
-from corridor.results.store import write_text_atomic
+from corridor.results.store import check_output_file, write_text_atomic
 from corridor.views.frames import network_frames, run_servers
 from corridor.views.style import MODE_COLORS, hex_route_colors
 
@@ -284,11 +284,18 @@ def save_interactive_map(m: folium.Map, path: str | Path) -> Path:
     m
         A map from :func:`interactive_map`.
     path
-        The ``.html`` file to write.
+        The ``.html`` file to write, in a folder that exists.
 
     Returns
     -------
     pathlib.Path
         ``path``.
+
+    Raises
+    ------
+    OutputError
+        If ``path`` is a folder, its folder does not exist, or it cannot be written (the
+        message says why: permission denied, the disk is full, ...).
     """
+    check_output_file(path)
     return write_text_atomic(path, interactive_map_html(m))

@@ -179,7 +179,7 @@ def test_out_that_is_a_file_is_one_message(
     assert_one_error(
         code,
         err,
-        f"{target}: exists and is not a folder (give --out a folder to write the tables into)",
+        f"{target}: exists and is not a folder (give --out a folder to write into)",
     )
     assert target.read_text() == "keep me"
 
@@ -191,7 +191,9 @@ def test_out_below_a_file_is_one_message(
     target = tmp_path / "file" / "results"
     code, _, err = run_cli(capsys, "run", MINI, "--out", target, "--format", "csv")
     assert_one_error(
-        code, err, f"{target}: cannot write results: {tmp_path / 'file'} is a file, not a folder"
+        code,
+        err,
+        f"{target}: {tmp_path / 'file'} is a file, not a folder (choose a folder path for --out)",
     )
 
 
@@ -241,8 +243,7 @@ def test_out_that_is_a_file_fails_before_the_run(
     err = capsys.readouterr()
     assert code == 2
     assert err.err == (
-        f"error: {taken}: exists and is not a folder "
-        "(give --out a folder to write the tables into)\n"
+        f"error: {taken}: exists and is not a folder (give --out a folder to write into)\n"
     )
     assert err.out == ""  # nothing was simulated or printed
 

@@ -145,7 +145,7 @@ def test_export_of_a_folder_mixing_two_runs_fails_with_the_hash_error(
     assert code == 2
     assert err == (
         f"error: {first / 'trips.parquet'}: does not belong to the run that run.json "
-        "describes (a save was interrupted half-way) (run the scenario again)\n"
+        "describes (the folder mixes files of two runs) (run the scenario again)\n"
     )
     assert not (tmp_path / "x").exists()
     code, _, err = run_cli("report", str(first), "-o", str(tmp_path / "r.html"))

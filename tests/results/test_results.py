@@ -81,13 +81,13 @@ def test_run_json_lists_a_checksum_for_every_file(tmp_path: Path) -> None:
 def test_load_refuses_a_folder_mixing_two_runs(tmp_path: Path) -> None:
     small_run(1).save(tmp_path / "a")
     small_run(2).save(tmp_path / "b")
-    # what a save killed half-way leaves: new trips beside the old run's run.json
+    # mixed by hand, or by a corridor that saved file by file: new trips, the old run.json
     (tmp_path / "b" / "trips.parquet").replace(tmp_path / "a" / "trips.parquet")
     with pytest.raises(OutputError) as exc:
         Results.load(tmp_path / "a")
     assert str(exc.value) == (
         f"{tmp_path / 'a' / 'trips.parquet'}: does not belong to the run that run.json "
-        "describes (a save was interrupted half-way) (run the scenario again)"
+        "describes (the folder mixes files of two runs) (run the scenario again)"
     )
 
 
@@ -125,7 +125,7 @@ def test_save_into_a_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError) as exc:
         small_run(1).save(target)
     assert str(exc.value) == (
-        f"{target}: exists and is not a folder (give --out a folder to write the tables into)"
+        f"{target}: exists and is not a folder (give --out a folder to write into)"
     )
 
 
@@ -152,3 +152,10 @@ def test_interrupted_run_exits_cleanly_saying_nothing_was_written(
     assert proc.returncode == 130
     assert err.strip() == "interrupted: the run stopped before it finished; nothing was written"
     assert not (tmp_path / "o").exists()
+
+
+def test_the_columns_load_requires_are_the_columns_a_run_has() -> None:
+    from corridor.results.results import _COLUMNS, TABLES
+
+    res = small_run(1)
+    assert {name: list(getattr(res, name).columns) for name in TABLES} == _COLUMNS

@@ -1,14 +1,15 @@
-"""Faults: a writer killed at any moment leaves whole files; interrupts exit with a message.
+"""Faults: a save killed or stopped at any moment leaves one whole run; interrupts say so.
 
-``Results.save`` writes each file to a hidden temporary name (``.NAME.*.tmp``) and renames it
-into place. So however a save ends, every result file in the folder is complete and equal to
-the previous run's or the new run's, and leftover temporary files are hidden and named so.
+``Results.save`` writes the new folder beside the old one (``.DIR.new-<token>``) and swaps it
+in with two renames (:mod:`corridor.results.store`). So however a save ends, ``DIR`` (after
+the repair that the next read or save makes) holds the previous run or the new one, every file
+of it, never a mix; nothing is left beside it or inside it.
 
-Two ways of killing writers: the real ``corridor run ... --out DIR`` killed (SIGKILL) at a
-random moment after it printed its summary, when it is about to save or saving; and a helper
-process that saves two runs in turn, forever, killed after a random delay, so that every kill
-lands inside a save. Then SIGINT and SIGTERM: the command exits with status 130 and one line
-saying what was kept.
+Ways of stopping writers: the real ``corridor run ... --out DIR`` killed (SIGKILL) at a random
+moment after it printed its summary, when it is about to save or saving; a helper process that
+saves two runs in turn, forever, killed after a random delay, so that every kill lands inside
+a save; SIGINT and SIGTERM while saving (exit 130 and one line saying what the folder holds);
+and two ``corridor run --out DIR`` at once.
 """
 
 from __future__ import annotations
@@ -30,16 +31,15 @@ import pandas as pd
 import pytest
 
 from corridor.cli.main import GRACE_S
-from corridor.errors import CorridorError
 from corridor.inputs.scenario import load_scenario
-from corridor.results import Results
+from corridor.results import Results, recover_folder
 from corridor.run import simulate
 from tests.paths import REPO
 from tests.signals import default_sigint
 
 MINI = REPO / "tests" / "data" / "cli" / "mini.yaml"
 OLD_SEED, NEW_SEED = 1, 2
-TEMP_NAME = re.compile(r"\.[a-z_]+\.(parquet|csv|json)\.[A-Za-z0-9_]+\.tmp")
+ASIDE_NAME = re.compile(r"\.out\.(new|old)-[0-9a-f]{8}")
 
 Contents = dict[str, Any]
 
@@ -67,43 +67,26 @@ def same(a: Any, b: Any) -> bool:
     return bool(a == b)
 
 
-def check_folder(folder: Path, old: Contents, new: Contents) -> dict[str, str]:
-    """Every result file is complete and equal to the old or the new run's; temporary files
-    are hidden and named ``.NAME.*.tmp``. Returns where each file came from: "old", "new", or
-    "either" (both runs write it alike)."""
-    leftovers = [p.name for p in folder.iterdir() if p.name.startswith(".")]
-    for name in leftovers:
-        assert TEMP_NAME.fullmatch(name), f"unexpected hidden file {name}"
+def check_folder(folder: Path, old: Contents, new: Contents) -> str:
+    """After the repair the next read or save makes, ``folder`` holds every file of the old
+    run or every file of the new one, and nothing else; nothing is left beside it. Returns
+    "old" or "new"."""
+    recover_folder(folder)
+    beside = [p.name for p in folder.parent.iterdir() if p.name.startswith(f".{folder.name}.")]
+    assert beside == [], f"left beside the folder: {beside}"
+    hidden = [p.name for p in folder.iterdir() if p.name.startswith(".")]
+    assert hidden == [], f"hidden files in the folder: {hidden}"
     got = read_contents(folder)  # raises if a file is truncated or not a whole file
     assert set(got) == set(old), f"files {sorted(got)} != {sorted(old)}"
-    origin = {}
-    for name, content in got.items():
-        is_old, is_new = same(content, old[name]), same(content, new[name])
-        assert is_old or is_new, f"{name} is neither the old nor the new run's"
-        # a file both runs write alike (the closures of the same scenario) is either
-        origin[name] = "either" if is_old and is_new else "old" if is_old else "new"
-    return origin
-
-
-def check_reader(folder: Path, old: Contents, new: Contents) -> None:
-    """Where results can be read back as one run (``Results.load``), a folder of whole files
-    reads as the old or the new run, or is refused as mixed: never as a blend of the two."""
-    load = getattr(Results, "load", None)
-    if load is None:
-        return
-    try:
-        loaded = load(folder)
-    except CorridorError as exc:
-        refused = str(exc)
+    if all(same(content, old[name]) for name, content in got.items()):
+        origin = "old"
     else:
-        trips = loaded.trips
-        assert same(trips, old["trips.parquet"]) or same(trips, new["trips.parquet"])
-        return
-    assert str(folder) in refused
-
-
-def all_from(origin: dict[str, str], run: str) -> bool:
-    return all(v in (run, "either") for v in origin.values())
+        mixed = [name for name, content in got.items() if not same(content, new[name])]
+        assert mixed == [], f"{mixed} are not the new run's, the others are not the old run's"
+        origin = "new"
+    loaded = Results.load(folder)  # the one reader agrees
+    assert same(loaded.trips, old["trips.parquet"] if origin == "old" else new["trips.parquet"])
+    return origin
 
 
 @pytest.fixture(scope="module")
@@ -159,9 +142,8 @@ def test_cli_killed_while_saving_leaves_whole_old_or_new_files(
         proc.send_signal(signal.SIGKILL)
         proc.wait(timeout=60)
         proc.stdout.close()
-        origin = check_folder(target, runs["old"], runs["new"])
-        seen.add(tuple(sorted(set(origin.values()))))
-    assert seen  # at least one kill found old files, new files or a mix; each was whole
+        seen.add(check_folder(target, runs["old"], runs["new"]))
+    assert seen <= {"old", "new"}  # each kill left one whole run, never a mix
 
 
 HELPER = textwrap.dedent(
@@ -212,32 +194,30 @@ def test_writer_killed_at_random_moments_leaves_whole_old_or_new_files(
     )
     assert proc.stdin is not None
     assert proc.stdout is not None
-    mixed = 0
+    origins = []
     try:
         for _ in range(trials):
             proc.stdin.write(f"go {rng.uniform(0.05, 1.0):.3f}\n")
             proc.stdin.flush()
             assert proc.stdout.readline() == "killed\n"
-            origin = check_folder(target, runs["old"], runs["new"])
-            mixed += {"old", "new"} <= set(origin.values())
-            check_reader(target, runs["old"], runs["new"])
+            origins.append(check_folder(target, runs["old"], runs["new"]))
     finally:
         proc.stdin.close()
         proc.wait(timeout=60)
     assert proc.returncode == 0
-    # kills inside a save leave some files of each run (it is per file, not per folder)
-    assert mixed > 0
+    # every kill landed inside a save (they follow each other), and each left one whole run
+    assert set(origins) <= {"old", "new"}, origins
 
 
-def test_temporary_file_of_an_interrupted_save_is_hidden_and_removed(
+def test_an_interrupted_save_keeps_the_old_run_and_leaves_nothing(
     runs: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = fresh_old(runs, tmp_path / "out")
-    written: list[str] = []
+    written: list[Path] = []
     to_parquet = pd.DataFrame.to_parquet
 
     def interrupted(self: pd.DataFrame, path: Any, *args: Any, **kwargs: Any) -> None:
-        written.append(Path(path).name)
+        written.append(Path(path))
         to_parquet(self, path, *args, **kwargs)
         if len(written) == 2:
             raise KeyboardInterrupt
@@ -245,10 +225,12 @@ def test_temporary_file_of_an_interrupted_save_is_hidden_and_removed(
     monkeypatch.setattr(pd.DataFrame, "to_parquet", interrupted)
     with pytest.raises(KeyboardInterrupt):
         runs["new_results"].save(target)
-    assert all(TEMP_NAME.fullmatch(name) for name in written)
-    assert not [p.name for p in target.iterdir() if p.name.startswith(".")]
-    origin = check_folder(target, runs["old"], runs["new"])
-    assert (origin["trips.parquet"], origin["stages.parquet"]) == ("new", "old")
+    monkeypatch.undo()
+    # the new run was written into a hidden sibling, removed when the save stopped
+    assert {p.parent.parent for p in written} == {target.parent}
+    assert all(ASIDE_NAME.fullmatch(p.parent.name) for p in written)
+    assert not written[0].parent.exists()
+    assert check_folder(target, runs["old"], runs["new"]) == "old"
 
 
 # ----------------------------------------------------------------------------- SIGINT, SIGTERM
@@ -302,12 +284,15 @@ def test_interrupted_run_exits_130_saying_nothing_was_written(
     assert lines[0].startswith("interrupted: ")
     assert "nothing was" in lines[0]
     assert "Traceback" not in err
-    assert all_from(check_folder(target, runs["old"], runs["new"]), "old")
+    assert check_folder(target, runs["old"], runs["new"]) == "old"
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(300)
-def test_ctrl_c_while_saving_says_what_was_kept(runs: dict[str, Any], tmp_path: Path) -> None:
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["ctrl_c", "sigterm"])
+def test_a_signal_while_saving_leaves_one_whole_run_and_says_so(
+    runs: dict[str, Any], tmp_path: Path, sig: signal.Signals
+) -> None:
     rng = random.Random(8)
     target = fresh_old(runs, tmp_path / "out")
     for _ in range(2):
@@ -318,24 +303,57 @@ def test_ctrl_c_while_saving_says_what_was_kept(runs: dict[str, Any], tmp_path: 
             stderr=subprocess.PIPE,
             text=True,
             env=unbuffered_env(),
+            preexec_fn=default_sigint,
         )
         assert proc.stdout is not None
         proc.stdout.readline()
         time.sleep(rng.uniform(0.0, 0.4))
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         _, err = proc.communicate(timeout=60)
         assert "Traceback" not in err
         origin = check_folder(target, runs["old"], runs["new"])
         if "saved tables to" in err:  # the save was over before the signal came
-            # (a signal after main() returned ends the interpreter quietly: status -2)
-            assert proc.returncode in (0, -signal.SIGINT)
-            assert all_from(origin, "new")
+            # (a signal after main() returned ends the interpreter quietly: status -2 or -15)
+            assert proc.returncode in (0, -sig)
+            assert origin == "new"
             continue
         assert proc.returncode == 130, err
-        assert err.startswith("interrupted: ")
-        assert err.count("\n") == 1
-        if "new" in origin.values():  # some files were replaced: the message may not deny it
-            assert "nothing was" not in err, err
+        assert err == (
+            f"interrupted: stopped while saving to {target}: it holds its previous results or "
+            "this run's, complete (a save replaces the folder whole, never file by file)\n"
+        )
+
+
+# ----------------------------------------------------------------------------- saves at once
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(300)
+def test_two_runs_saving_to_one_folder_at_once_leave_one_whole_run(
+    runs: dict[str, Any], tmp_path: Path
+) -> None:
+    target = tmp_path / "out"
+    origins = []
+    for _ in range(4):
+        commands = [
+            [*cli_command("run", str(MINI), "--seed", str(seed), "--format", "csv"), "--out"]
+            for seed in (OLD_SEED, NEW_SEED)
+        ]
+        procs = [
+            subprocess.Popen(
+                [*command, str(target)],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+                env=unbuffered_env(),
+            )
+            for command in commands
+        ]
+        for proc in procs:
+            _, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err  # both saved: the second waited for the first
+        origins.append(check_folder(target, runs["old"], runs["new"]))
+    assert set(origins) <= {"old", "new"}, origins
 
 
 @pytest.mark.slow

@@ -123,6 +123,7 @@ def test_report_utilisation_uses_the_runs_servers(busy: Results) -> None:
 def test_write_report_from_a_results_folder(
     saved: Path, network_file: Path, tmp_path: Path
 ) -> None:
+    (tmp_path / "out").mkdir()  # a report's folder is not created: a mistyped one is an error
     out = report.write_report(saved, tmp_path / "out" / "r.html", network_path=network_file)
     html = out.read_text(encoding="utf-8")
     assert "id='map'" in html
