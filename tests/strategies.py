@@ -745,6 +745,8 @@ _WHOLE_FILE = (
     "GDAL",
     "the key ",
     "is a directory",
+    "is not a regular file",
+    "none of the file's",
 )
 
 

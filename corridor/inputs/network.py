@@ -177,7 +177,7 @@ def _build_node(feature: Feature, problems: Problems) -> Node | None:
     try:
         props = NodeProperties.model_validate(feature.props)
     except ValidationError as exc:
-        problems.extend(property_problems(exc, feature.label, NodeProperties))
+        problems.extend(property_problems(exc, feature.label, NodeProperties, feature.props))
         return None
     if feature.geometry is None:
         return None
@@ -196,7 +196,7 @@ def _build_leg(feature: Feature, problems: Problems) -> Leg | None:
     try:
         props = LegProperties.model_validate(feature.props)
     except ValidationError as exc:
-        problems.extend(property_problems(exc, feature.label, LegProperties))
+        problems.extend(property_problems(exc, feature.label, LegProperties, feature.props))
         return None
     if feature.geometry is None:
         return None

@@ -28,13 +28,13 @@ def test_minimal_scenario_loads(folder: Path) -> None:
     scenario = load_scenario(write(folder, MINIMAL))
     assert scenario.name == "s"
     assert scenario.flows[0].routes == {"r1": 1.0}
-    assert scenario.routes == {"r1": ["ab", "bc"]}
+    assert scenario.routes == {"r1": ("ab", "bc")}
 
 
 def test_defaults_of_optional_fields(folder: Path) -> None:
     scenario = load_scenario(write(folder, MINIMAL))
     assert (scenario.warmup_days, scenario.seed, scenario.description) == (0.0, 0, "")
-    assert (scenario.nodes, scenario.legs, scenario.closures) == ({}, {}, [])
+    assert (scenario.nodes, scenario.legs, scenario.closures) == ({}, {}, ())
     flow = scenario.flows[0]
     assert (flow.arrival, flow.growth_pct_per_year, flow.share_40ft) == ("poisson", 0.0, 0.5)
     assert (scenario.outputs.stages, scenario.outputs.resources) == (True, True)
@@ -94,14 +94,17 @@ def test_fields_the_loader_sets_are_not_file_keys(folder: Path) -> None:
 
 def test_unknown_top_level_key_is_named_with_a_suggestion(folder: Path) -> None:
     assert extra_error(folder, "horizon_dys: 3\n") == (
-        "s.yaml: line 2: horizon_dys: unknown field 'horizon_dys' (did you mean 'horizon_days'?)"
+        "s.yaml: line 2: horizon_dys: unknown field 'horizon_dys' (did you mean 'horizon_days'? "
+        "a scenario takes name, description, network, start_date, horizon_days, warmup_days, "
+        "seed, flows, routes, nodes, legs, closures, storms, seasons, capacity_changes, outputs)"
     )
 
 
 def test_unknown_nested_key_is_named_with_its_path(folder: Path) -> None:
     text = extra_error(folder, "outputs: {stages: true, resource: false}\n")
     assert text == (
-        "s.yaml: line 2: outputs.resource: unknown field 'resource' (did you mean 'resources'?)"
+        "s.yaml: line 2: outputs.resource: unknown field 'resource' (did you mean 'resources'? "
+        "outputs takes stages, resources)"
     )
 
 
@@ -119,8 +122,11 @@ def test_every_problem_of_the_file_is_reported_at_once(folder: Path) -> None:
     assert text == (
         "s.yaml: 3 problems\n"
         "  - s.yaml: line 4: name: must not be empty\n"
-        "  - s.yaml: line 3: horizon_days: 0 must be > 0\n"
-        "  - s.yaml: line 2: seed: -1 must be >= 0"
+        "  - s.yaml: line 3: horizon_days: 0 must be more than 0 days (a run lasts up to 60 years "
+        "and ends before 2262-04-11, where pandas' calendar ends; see Limits in "
+        "docs/scenario-reference.md)\n"
+        "  - s.yaml: line 2: seed: -1 is less than 0 (seeds are whole numbers from 0 to 2**63 - 1; "
+        "see Limits in docs/scenario-reference.md)"
     )
 
 
@@ -168,7 +174,7 @@ def test_with_changes_keeps_distributions(folder: Path) -> None:
     )
     changed = load_scenario(path).with_changes(seed=1)
     processes = changed.nodes["B"].processes
-    assert isinstance(processes, list)
+    assert isinstance(processes, tuple)
     assert processes[0].time_h == Lognormal(dist="lognormal", mean=3, cv=1)
 
 
@@ -202,7 +208,7 @@ def test_documented_variant_halves_the_border_and_changes_the_timetable() -> Non
     changes = scenario.nodes["INB"].processes
     assert isinstance(changes, dict)
     assert changes["border"].time_factor == 0.5
-    assert scenario.legs["BND-INB-rail"].service == {"weekdays": ["mon", "tue", "thu", "sat"]}
+    assert scenario.legs["BND-INB-rail"].service == {"weekdays": ("mon", "tue", "thu", "sat")}
 
 
 @pytest.mark.slow

@@ -27,7 +27,7 @@ def test_each_window_form_is_accepted(folder: Path, form: str) -> None:
     scenario = load_scenario(
         with_minimal(folder, f"closures:\n  - {{elements: ab, {VALID_WINDOWS[form]}}}\n")
     )
-    assert scenario.closures[0].elements == ["ab"]
+    assert scenario.closures[0].elements == ("ab",)
 
 
 def test_calendar_window_dates_become_moments(folder: Path) -> None:
@@ -111,7 +111,7 @@ def test_closure_of_one_element_may_be_a_name(folder: Path) -> None:
     scenario = load_scenario(
         with_minimal(folder, "closures:\n  - {elements: ab, start_day: 1, duration_h: 2}\n")
     )
-    assert scenario.closures[0].elements == ["ab"]
+    assert scenario.closures[0].elements == ("ab",)
 
 
 def test_season_uses_the_same_windows(folder: Path) -> None:
@@ -196,4 +196,8 @@ def test_capacity_change_needs_a_server(folder: Path) -> None:
     text = extra_error(
         folder, "capacity_changes:\n  - {node: B, process: p, servers: 0, at_day: 1}\n"
     )
-    assert text == "s.yaml: line 3: capacity_changes[0].servers: 0 must be > 0"
+    assert text == (
+        "s.yaml: line 3: capacity_changes[0].servers: 0 is less than 1 (a process has 1 to 10,000 "
+        "servers; no node has more parallel cranes, gates, lanes or tracks; see Limits in "
+        "docs/scenario-reference.md)"
+    )
