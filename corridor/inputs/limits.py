@@ -221,11 +221,8 @@ def _a_whole_number(value: Any) -> Any:
 
 def number_text(value: float) -> str:
     """A number as a user would read it in a message: ``30``, ``0.5``, ``1e+09``, ``inf``."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**15:
-        try:
-            return f"{float(value):g}"
-        except OverflowError:
-            return f"a number of {len(str(abs(value)))} digits"
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**21:
+        return f"a number of {len(str(abs(value)))} digits"
     if isinstance(value, float) and math.isfinite(value) and abs(value) >= 1e15:
         return f"{value:g}"
     return show_value(value)
@@ -274,8 +271,8 @@ HOUR_OF_DAY = Limit(
     "hour of the day", 0, 24, "h", "an hour of the day, from 0 to before 24", high_open=True
 )
 HEADWAY_H = Limit(
-    "headway", 0.1, _TEN_YEARS_H, "h",
-    "from 6 minutes, the tightest timetable a line allows, to 10 years",
+    "headway", 0.05, _TEN_YEARS_H, "h",
+    "from 3 minutes, the tightest block headway of a railway, to 10 years",
 )  # fmt: skip
 TEU_PER_DAY = Limit(
     "demand of a flow", 0.001, 100_000, "TEU/day",

@@ -25,6 +25,7 @@ from pydantic import ValidationError
 from corridor.errors import NetworkError, Problem, Problems, did_you_mean
 from corridor.inputs.distributions import DistSpec
 from corridor.inputs.geojson import Feature, distance_km, line_length_km, oriented, read_features
+from corridor.inputs.limits import LENGTH_KM
 from corridor.inputs.properties import LegProperties, NodeProperties, property_problems
 from corridor.inputs.specs import MODES, ProcessSpec, ServiceSpec
 
@@ -209,6 +210,14 @@ def _build_leg(feature: Feature, problems: Problems) -> Leg | None:
                 f"{feature.label}.geometry",
                 "the line has zero length, so the leg has no length",
                 "fix the geometry or give length_km",
+            )
+            return None
+        too_long = LENGTH_KM.problem(length_km)
+        if too_long is not None:
+            problems.add(
+                f"{feature.label}.geometry",
+                f"the line is {length_km:,.0f} km long: {too_long.split(' ', 1)[1]}",
+                f"fix the geometry or give length_km; {LENGTH_KM.hint}",
             )
             return None
     return Leg(

@@ -167,18 +167,8 @@ class Scenario(Strict):
         return self
 
     def _size_issues(self) -> list[Issue]:
-        """The end of the run in the calendar, and the windows it would make."""
-        end = self.start_date + dt.timedelta(days=self.horizon_days)
-        if end >= CALENDAR_END:
-            return [
-                (
-                    ("horizon_days",),
-                    f"the run would end on {end.date()}, not before {CALENDAR_END.date()}",
-                    self.horizon_days,
-                    f"results are tabulated in pandas, whose calendar ends on "
-                    f"{CALENDAR_END.date()}; {REFERENCE}",
-                )
-            ]
+        """The time windows the run would make (its end needs no check: a start by
+        :data:`LATEST_START` plus at most 60 years ends before :data:`CALENDAR_END`)."""
         counts = expected_windows(
             self.start_date, self.horizon_h, self.closures, self.storms, self.seasons
         )

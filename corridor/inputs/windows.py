@@ -198,10 +198,17 @@ def _one_is_a_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+def _at_least_one_item(schema: dict[str, Any]) -> None:
+    # pydantic writes the length of the tuple as minLength, which JSON Schema applies to the
+    # string form only; the list form is what needs an item
+    schema.pop("minLength", None)
+    schema["minItems"] = 1
+
+
 Elements = Annotated[
     Items[Id],
     BeforeValidator(_one_is_a_list, json_schema_input_type=Union[str, list[str]]),
-    Field(min_length=1),
+    Field(min_length=1, json_schema_extra=_at_least_one_item),
 ]
 
 

@@ -6,10 +6,12 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from corridor.errors import ScenarioError
 from corridor.inputs.distributions import Lognormal
-from corridor.inputs.scenario import load_scenario
+from corridor.inputs.scenario import check_seed, load_scenario
 from corridor.run import simulate
 from tests.inputs.scenario_files import (
     DATA,
@@ -218,3 +220,57 @@ def test_documented_example_runs() -> None:
     )
     trips = simulate(scenario).trips
     assert trips["delivered_h"].notna().sum() > 100
+
+
+# --- numbers are numbers, seeds are seeds ----------------------------------------------------
+
+
+def test_true_is_not_a_number_of_days(folder: Path) -> None:
+    assert extra_error(folder, "horizon_days: true\n") == (
+        "s.yaml: line 2: horizon_days: expected a number, got a boolean (true) (true and false "
+        "are not numbers)"
+    )
+
+
+def test_number_in_quotes_is_text(folder: Path) -> None:
+    assert extra_error(folder, "horizon_days: '30'\n") == (
+        "s.yaml: line 2: horizon_days: expected a number, got text ('30') (write 30 without quotes)"
+    )
+
+
+def test_whole_number_with_a_decimal_point_is_refused(folder: Path) -> None:
+    assert extra_error(folder, "seed: 3.0\n") == (
+        "s.yaml: line 2: seed: expected a whole number, got 3.0 (write 3)"
+    )
+
+
+def test_one_is_not_true(folder: Path) -> None:
+    assert extra_error(folder, "outputs: {stages: 1}\n") == (
+        "s.yaml: line 2: outputs.stages: expected true or false, got a number (1)"
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 7, 2**63 - 1, np.int64(5)])
+def test_check_seed_accepts_what_a_file_may_hold(seed: object) -> None:
+    assert check_seed(seed, "simulate(seed=...)") == int(seed)  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize(
+    ("seed", "what"),
+    [
+        (-1, "-1 is less than 0"),
+        (2**63, "9223372036854775808 must be less than 2**63"),
+        (True, "expected a whole number, got a boolean (true)"),
+        (3.0, "expected a whole number, got 3.0"),
+        ("3", "expected a whole number, got text ('3')"),
+        (None, "expected a whole number, got nothing (null)"),
+    ],
+)
+def test_check_seed_refuses_what_a_file_may_not_hold(seed: object, what: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        check_seed(seed, "simulate(seed=...)")
+    assert str(info.value) == (
+        f"simulate(seed=...): {what} (seeds are whole numbers from 0 to 2**63 - 1; see Limits "
+        "in docs/scenario-reference.md)"
+    )
+    assert isinstance(info.value, ValueError)
