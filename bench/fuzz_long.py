@@ -38,6 +38,8 @@ from hypothesis import strategies as st  # noqa: E402
 
 from corridor.engine.core import Engine  # noqa: E402
 from corridor.results.tables import Results  # noqa: E402
+from tests.inputs.test_fuzz_network import try_network  # noqa: E402
+from tests.inputs.test_fuzz_scenario import try_scenario  # noqa: E402
 from tests.strategies import (  # noqa: E402
     Hang,
     base_network,
@@ -50,8 +52,6 @@ from tests.strategies import (  # noqa: E402
     time_limit,
     yaml_text_tricks,
 )
-from tests.test_fuzz_network import try_network  # noqa: E402
-from tests.test_fuzz_scenario import try_scenario  # noqa: E402
 
 # inputs per family at --scale 1
 FAMILIES: dict[str, int] = {

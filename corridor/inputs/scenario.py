@@ -361,7 +361,19 @@ def _read_with_extends(
         raise fail(f"{parent_path} is a directory, not a scenario file")
     if kind is not None:
         raise fail(f"{parent_path} {kind}", "extends names another scenario .yaml file")
-    base, base_places = _read_with_extends(parent_path, here)
+    try:
+        base, base_places = _read_with_extends(parent_path, here)
+    except ScenarioError as exc:
+        # the base cannot be read: say so at this file's extends, which is what the user wrote
+        line = doc.lines.get(("extends",))
+        where = f"line {line}: extends" if line else "extends"
+        raise ScenarioError(
+            _shown(path),
+            [
+                Problem(where, f"{exc.source}: {p.where + ': ' if p.where else ''}{p.what}", p.hint)
+                for p in exc.problems
+            ],
+        ) from None
     replaced: list[Loc] = []
     merged = _merge(base, data, (), replaced)
     kept = {

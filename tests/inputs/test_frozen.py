@@ -94,7 +94,7 @@ def test_model_copy_sets_the_loaders_fields_as_given(folder: Path) -> None:
     scenario = load_scenario(write(folder, MINIMAL))
     moved = scenario.model_copy(update={"source": "elsewhere.yaml"})
     assert (moved.source, moved.network_path) == ("elsewhere.yaml", scenario.network_path)
-    with pytest.raises(TypeError, match="Scenario.source is text or None, got int"):
+    with pytest.raises(TypeError, match=r"Scenario\.source is text or None, got int"):
         scenario.model_copy(update={"source": 3})
 
 

@@ -30,8 +30,11 @@ SHIPPED = sorted(
     + [p for p in ROOT.glob("tests/data/**/*.yaml") if "experiments" not in p.parts]
 )
 NETWORKS = sorted(
-    [*ROOT.glob("seeds/*.geojson"), *ROOT.glob("docs/examples/*.geojson")]
-    + list(ROOT.glob("tests/data/**/*.geojson"))
+    [
+        *ROOT.glob("seeds/*.geojson"),
+        *ROOT.glob("docs/examples/*.geojson"),
+        *ROOT.glob("tests/data/**/*.geojson"),
+    ]
 )
 
 

@@ -105,5 +105,6 @@ def test_extends_naming_an_empty_file_says_so(folder: Path) -> None:
     write(folder, "", "base.yaml")
     path = write(folder, "extends: base.yaml\nname: v\n")
     assert error_text(path) == (
-        f"{folder / 'base.yaml'}: the file is empty; expected a mapping of scenario fields"
+        f"{path}: line 1: extends: {folder / 'base.yaml'}: the file is empty; expected a mapping "
+        "of scenario fields"
     )
