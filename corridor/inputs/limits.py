@@ -322,8 +322,10 @@ COST_USD_PER_TEU = Limit(
     "cost", 0, 1_000_000, "USD/TEU", "up to more than the goods in a container are worth"
 )
 CO2E_KG_PER_TEU_KM = Limit(
-    "emissions", 0, 100, "kg/TEU-km", "100 times road haulage (about 1 kg per TEU-km)"
-)
+    "emissions", 0, 10, "kg/TEU-km",
+    "ten times a truck carrying a single TEU (about 1 kg per TEU-km); a larger figure is "
+    "usually grams written as kilograms",
+)  # fmt: skip
 FACTOR = Limit(
     "factor", 0.01, 100, "", "a change of more than 100 times either way is a mistake of units"
 )
