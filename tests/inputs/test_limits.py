@@ -39,9 +39,11 @@ NETWORKS = sorted(
 
 
 def flow_with(extra: str) -> str:
-    """A flow of MINIMAL with ``extra`` fields (``teu_per_day`` 10 unless given)."""
+    """A flow of MINIMAL with ``extra`` fields (``teu_per_day: 10`` and ``routes: [r1]`` unless
+    given)."""
     teu = "" if "teu_per_day" in extra else "teu_per_day: 10, "
-    return "flows:\n  - {id: f1, origin: A, destination: C, routes: [r1], " + teu + extra + "}\n"
+    routes = "" if "routes" in extra else "routes: [r1], "
+    return "flows:\n  - {id: f1, origin: A, destination: C, " + routes + teu + extra + "}\n"
 
 
 # --- the issue's cases, each with its message ---------------------------------------------
@@ -221,3 +223,10 @@ def test_shipped_scenarios_are_inside_every_bound(path: Path) -> None:
 @pytest.mark.parametrize("path", NETWORKS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_shipped_networks_are_inside_every_bound(path: Path) -> None:
     assert load_network(path).legs
+
+
+def test_integer_too_large_for_a_float_is_more_than_the_bound(folder: Path) -> None:
+    # found by bench/fuzz_long.py: 10**400 raised OverflowError while being read
+    assert "flows[0].routes.r1: inf is more than 1,000,000 (shares are relative" in extra_error(
+        folder, flow_with("routes: {r1: " + str(10**400) + "}")
+    )

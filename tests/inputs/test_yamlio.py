@@ -172,4 +172,5 @@ def test_mapping_with_no_scenario_field_is_not_echoed(folder: Path) -> None:
         "keys is a scenario field (is this a scenario file? a scenario has name, network, "
         "start_date, horizon_days, flows, routes, ...)"
     )
-    assert "hunter2" not in message and "password" not in message
+    assert "hunter2" not in message
+    assert "password" not in message
