@@ -103,7 +103,7 @@ def overload_worker(days: float, variant: str) -> dict[str, Any]:
     from corridor.engine.core import Engine
     from corridor.model.compile import build_model
     from corridor.results.tables import Results
-    from tests.test_extreme_load import jammed_model
+    from tests.system.test_extreme_load import jammed_model
 
     sc, net = jammed_model(200, days, outputs=variant == "full")
     model = build_model(sc, net)

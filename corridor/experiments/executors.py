@@ -277,7 +277,7 @@ class _PoolStream(RunStream[T, R]):
 class _DaskStream(RunStream[T, R]):
     def __init__(self, client: Any, workers: int, fn: Callable[[T], R], tasks: Iterable[T]) -> None:
         # dask is heavy (about 0.3 s to import) and only needed on a cluster: import it here
-        from distributed import as_completed  # noqa: PLC0415
+        from distributed import as_completed
 
         self._client = client
         self._fn = fn
@@ -342,7 +342,7 @@ class DaskExecutor(Executor):
         processes: bool = True,
     ) -> None:
         # dask is heavy (about 0.3 s to import) and only needed on a cluster: import it here
-        from distributed import Client, LocalCluster  # noqa: PLC0415
+        from distributed import Client, LocalCluster
 
         self._cluster: Any = None
         if scheduler is None:
