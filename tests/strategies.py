@@ -605,7 +605,12 @@ def mutated(draw: st.DrawFn, base: Any, max_mutations: int = 3) -> tuple[Any, li
                 doc = _set(doc, other, copy.deepcopy(a))
         elif op == "share":
             other = draw(st.sampled_from(paths))
-            if other and other[: len(path)] != path and path[: len(other)] != other:
+            if (
+                other
+                and other[: len(path)] != path
+                and path[: len(other)] != other
+                and not _holds(target, _get(doc, other[:-1]))  # a value shared before
+            ):
                 doc = _set(doc, other, target)  # the same object twice: an anchor and alias
         elif op in ("extreme", "wrong_type"):
             # aimed at a number (or a date) of the document, so that every numeric field
@@ -633,6 +638,25 @@ def mutated(draw: st.DrawFn, base: Any, max_mutations: int = 3) -> tuple[Any, li
             continue
         done.append(f"{op} at {list(path)}")
     return doc, done
+
+
+def _holds(value: Any, part: Any) -> bool:
+    """Whether ``part`` is ``value`` or inside it (by identity: values may be shared), so that
+    putting ``value`` into ``part`` would make the document contain itself."""
+    seen: set[int] = set()
+    todo = [value]
+    while todo:
+        node = todo.pop()
+        if node is part:
+            return True
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return False
 
 
 def _is_number_or_date(value: Any) -> bool:

@@ -64,7 +64,7 @@ log = logging.getLogger(__name__)
 
 # Keys the loader sets; a file may not.
 _LOADER_FIELDS = ("source", "network_path")
-# Keys of which a scenario file has at least one (a variant may have only extends and a name).
+# The main keys of a scenario, named in the hint when a file holds none of its fields.
 _SCENARIO_KEYS = ("name", "network", "start_date", "horizon_days", "flows", "routes")
 
 
