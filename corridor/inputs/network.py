@@ -212,11 +212,10 @@ def _build_leg(feature: Feature, problems: Problems) -> Leg | None:
                 "fix the geometry or give length_km",
             )
             return None
-        too_long = LENGTH_KM.problem(length_km)
-        if too_long is not None:
+        if LENGTH_KM.problem(length_km) is not None:
             problems.add(
                 f"{feature.label}.geometry",
-                f"the line is {length_km:,.0f} km long: {too_long.split(' ', 1)[1]}",
+                f"the line is {length_km:,.0f} km long, more than {LENGTH_KM.high:,.0f} km",
                 f"fix the geometry or give length_km; {LENGTH_KM.hint}",
             )
             return None

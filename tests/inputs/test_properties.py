@@ -203,3 +203,13 @@ def test_text_for_a_distribution_is_an_error(write_json: WriteJson) -> None:
         "features[2] (leg L1).delay_h: 'two days' is not a distribution (give a number (fixed) "
         'or e.g. {"dist": "lognormal", "mean": 12, "cv": 0.5})'
     )
+
+
+def test_line_longer_than_the_earth_is_round_is_an_error(write_json: WriteJson) -> None:
+    features = small_features()
+    # three half-way-round segments along the equator: about 60,000 km
+    zigzag = [[50.0, 40.0], [50.0, 0.0], [-129.0, 0.0], [50.0, 0.0], [-129.0, 0.0], [51.0, 40.0]]
+    features[2]["geometry"]["coordinates"] = zigzag
+    message = load_error(write_json, features)
+    assert "features[2] (leg L1).geometry: the line is " in message
+    assert " km long, more than 40,000 km (fix the geometry or give length_km;" in message
