@@ -1,8 +1,8 @@
-"""The long fuzz run: the checks of tests/test_fuzz_*.py over many more inputs.
+"""The long fuzz run: the checks of tests/inputs/test_fuzz_*.py over many more inputs.
 
 Run from the repository root::
 
-    .venv/bin/python bench/fuzz_long.py                    # 13,000 inputs, about 10 minutes
+    .venv/bin/python bench/fuzz_long.py                    # 12,541 inputs, about 3 minutes
     .venv/bin/python bench/fuzz_long.py --scale 0.1        # a tenth, for a smoke run
     .venv/bin/python bench/fuzz_long.py --seed 2 --simulate --json fuzz.json
 
@@ -35,11 +35,11 @@ sys.path.insert(0, str(ROOT))
 
 from hypothesis import HealthCheck, given, seed, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-from tests.test_fuzz_network import try_network  # noqa: E402
-from tests.test_fuzz_scenario import try_scenario  # noqa: E402
 
 from corridor.engine.core import Engine  # noqa: E402
 from corridor.results import Results  # noqa: E402
+from tests.inputs.test_fuzz_network import try_network  # noqa: E402
+from tests.inputs.test_fuzz_scenario import try_scenario  # noqa: E402
 from tests.strategies import (  # noqa: E402
     Hang,
     base_network,

@@ -100,11 +100,10 @@ def worker(scenario_path: str, days: float, variant: str, save: str | None) -> d
 def overload_worker(days: float, variant: str) -> dict[str, Any]:
     """The overloaded model of the extreme-load tests over ``days``."""
     sys.path.insert(0, str(ROOT))
-    from tests.test_extreme_load import jammed_model
-
     from corridor.engine.core import Engine
     from corridor.model.compile import build_model
     from corridor.results import Results
+    from tests.system.test_extreme_load import jammed_model
 
     sc, net = jammed_model(200, days, outputs=variant == "full")
     model = build_model(sc, net)

@@ -420,13 +420,32 @@ SPECIAL_TEXT = (
     "line\nbreak",
 )
 
+# Magnitudes that pass "> 0" and then exhaust the machine, or overflow a sum or a date.
+EXTREME_FLOATS = (
+    5e-324, 1e-300, 1e-9, 1e-3, 0.01, 0.05, 0.1, 24.0, 31.0, 100.0, 1000.0, 87_661.0,
+    100_000.0, 100_001.0, 1e9, 1e12, 1e300, 1e308, -1e300, -1e-300, math.inf, -math.inf,
+    math.nan,
+)  # fmt: skip
+EXTREME_INTS = (0, 1, 10_000, 10_001, 10**9, 10**12, 2**63 - 1, 2**63, -(2**63), 10**30, 10**400)
+# Scalars of the wrong type for a number: numeric text (YAML keeps quotes), booleans.
+WRONG_NUMBERS = ("30", "1e9", "0x10", " 12 ", "1,000", "true", "", "2025-01-01", True, False)
+# Dates around every calendar limit: Python's, pandas' (1677-09-21, 2262-04-11) and ours.
+EDGE_DATES = (
+    dt.date(1, 1, 1), dt.date(1677, 9, 21), dt.date(1899, 12, 31), dt.date(1900, 1, 1),
+    dt.date(2200, 1, 1), dt.date(2200, 1, 2), dt.date(2262, 4, 10), dt.date(2262, 4, 11),
+    dt.date(9999, 12, 31), dt.datetime(2262, 4, 11, 23, 47, 16), 20250101, "20250101",
+    "2025-01-01", "2025-13-01", 1.7e9,
+)  # fmt: skip
+
 _FLOATS = st.one_of(
     st.sampled_from([0.0, -0.0, -1.0, 1e-300, 5e-324, 1e308, -1e308, 2.5, 0.5, 1.0, 24.0]),
+    st.sampled_from(EXTREME_FLOATS),
     st.floats(allow_nan=True, allow_infinity=True),
     st.floats(min_value=-1e6, max_value=1e6),
 )
 _INTS = st.one_of(
     st.sampled_from([0, -1, 1, 2, 7, 2**31, 2**63, -(2**63), 10**30]),
+    st.sampled_from(EXTREME_INTS),
     st.integers(min_value=-(10**6), max_value=10**6),
 )
 _TEXT = st.one_of(
@@ -441,6 +460,7 @@ _MOMENTS = st.one_of(
         max_value=dt.datetime(2100, 1, 1),
         timezones=st.just(dt.UTC),
     ),
+    st.sampled_from(EDGE_DATES),
 )
 _DIST_NAMES = ["fixed", "uniform", "triangular", "exponential", "normal", "lognormal"]
 _DIST_NAMES += ["gamma", "empirical", "weibull"]
@@ -539,7 +559,9 @@ def mutated(draw: st.DrawFn, base: Any, max_mutations: int = 3) -> tuple[Any, li
 
     Mutations: replace a value with junk, delete a key or item, add an unknown key, empty a
     list or mapping, repeat a list item (duplicate ids), swap two values, share one value
-    in two places (written as a YAML anchor and alias), rename a key.
+    in two places (written as a YAML anchor and alias), rename a key; set a number to an
+    extreme magnitude (``5e-324`` ... ``1e308``, ``inf``, ``nan``, ``2**63``, ``10**400``) or
+    to a value of the wrong type (``"30"``, ``true``), or a date to one at a calendar's edge.
     """
     doc = copy.deepcopy(base)
     done: list[str] = []
@@ -560,6 +582,9 @@ def mutated(draw: st.DrawFn, base: Any, max_mutations: int = 3) -> tuple[Any, li
                     "swap",
                     "share",
                     "rename",
+                    "extreme",
+                    "extreme",
+                    "wrong_type",
                 ]
             )
         )
@@ -581,8 +606,30 @@ def mutated(draw: st.DrawFn, base: Any, max_mutations: int = 3) -> tuple[Any, li
                 doc = _set(doc, other, copy.deepcopy(a))
         elif op == "share":
             other = draw(st.sampled_from(paths))
-            if other and other[: len(path)] != path and path[: len(other)] != other:
+            if (
+                other
+                and other[: len(path)] != path
+                and path[: len(other)] != other
+                and not _holds(target, _get(doc, other[:-1]))  # a value shared before
+            ):
                 doc = _set(doc, other, target)  # the same object twice: an anchor and alias
+        elif op in ("extreme", "wrong_type"):
+            # aimed at a number (or a date) of the document, so that every numeric field
+            # meets the magnitudes and types that passed validation before it had bounds
+            numbers = [p for p in paths if p and _is_number_or_date(_get(doc, p))]
+            if not numbers:
+                continue
+            path = draw(st.sampled_from(numbers))
+            value = _get(doc, path)
+            if isinstance(value, (dt.date, dt.datetime)):
+                new_value = draw(st.sampled_from(EDGE_DATES))
+            elif op == "wrong_type":
+                new_value = draw(st.sampled_from(WRONG_NUMBERS))
+            elif isinstance(value, int):
+                new_value = draw(st.sampled_from(EXTREME_INTS + EXTREME_FLOATS))
+            else:
+                new_value = draw(st.sampled_from(EXTREME_FLOATS))
+            doc = _set(doc, path, new_value)
         elif op == "rename" and path and isinstance(path[-1], str):
             parent = _get(doc, path[:-1])
             new = draw(_TEXT)
@@ -592,6 +639,31 @@ def mutated(draw: st.DrawFn, base: Any, max_mutations: int = 3) -> tuple[Any, li
             continue
         done.append(f"{op} at {list(path)}")
     return doc, done
+
+
+def _holds(value: Any, part: Any) -> bool:
+    """Whether ``part`` is ``value`` or inside it (by identity: values may be shared), so that
+    putting ``value`` into ``part`` would make the document contain itself."""
+    seen: set[int] = set()
+    todo = [value]
+    while todo:
+        node = todo.pop()
+        if node is part:
+            return True
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, dict):
+            todo.extend(node.values())
+        elif isinstance(node, list):
+            todo.extend(node)
+    return False
+
+
+def _is_number_or_date(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, (int, float, dt.date))
 
 
 def dump_yaml(doc: Any, *, unicode: bool = True) -> bytes:
@@ -660,6 +732,25 @@ YAML_TRICKS = (
     "seed: 0o17\n",
     "seed: 99999999999999999999999999999\n",
     "teu_per_day: 1e400\n",
+    "horizon_days: 1e-9\n",
+    "horizon_days: 1E5\n",
+    "horizon_days: -2e+3\n",
+    "horizon_days: 1e308\n",
+    "horizon_days: true\n",
+    "horizon_days: '30'\n",
+    "horizon_days: 0x10\n",
+    "seed: 1e3\n",
+    "seed: 9223372036854775808\n",
+    "start_date: 20250101\n",
+    "start_date: '20250101'\n",
+    "start_date: 1677-09-01\n",
+    "start_date: 9999-12-01\n",
+    "start_date: 2262-04-11\n",
+    "extends: /dev/null\n",
+    "extends: /dev/zero\n",
+    "extends: ../../../../../../../../etc/passwd\n",
+    "network: /dev/zero\n",
+    "network: .\n",
     "'unclosed: x\n",
     "[a, b\n",
     "{a: b\n",
@@ -746,6 +837,8 @@ _WHOLE_FILE = (
     "GDAL",
     "the key ",
     "is a directory",
+    "is not a regular file",
+    "none of the file's",
 )
 
 

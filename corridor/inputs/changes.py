@@ -7,13 +7,14 @@ applies them to the network and reports what does not fit it (an unknown node or
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     ConfigDict,
     Discriminator,
     Field,
-    GetPydanticSchema,
     Tag,
     model_validator,
     with_config,
@@ -21,20 +22,33 @@ from pydantic import (
 from typing_extensions import TypedDict
 
 from corridor.inputs.distributions import Dist
-from corridor.inputs.pydantic_errors import located_error
+from corridor.inputs.frozen import FrozenDict, Items, Table, deep_freeze
+from corridor.inputs.limits import (
+    CapacityTeu,
+    Co2eKgPerTeuKm,
+    CostUsdPerTeu,
+    ExtraServers,
+    Factor,
+    HeadwayHours,
+    HourOfDay,
+    Hours,
+    LengthKm,
+    Servers,
+    Share,
+    SpeedKmh,
+    Vehicles,
+)
+from corridor.inputs.pydantic_errors import CheckedAs, Issue, located_error
 from corridor.inputs.specs import (
     SERVICE_MODELS,
     Activity,
+    Flag,
     Id,
-    NonNegFloat,
-    PositiveFloat,
     ProcessSpec,
-    Share,
     Stage,
     Strict,
     Weekday,
 )
-from corridor.inputs.yamlio import Loc
 
 __all__ = [
     "FleetChange",
@@ -56,22 +70,22 @@ class ProcessChange(Strict):
 
     activity: Activity | None = None
     time_h: Dist | None = Field(default=None, description="new service or dwell time, hours")
-    time_factor: PositiveFloat | None = Field(
+    time_factor: Factor | None = Field(
         default=None, description="multiply every service or dwell time (0.5 halves it)"
     )
-    servers: Annotated[int, Field(gt=0)] | None = Field(default=None, description="new servers")
-    extra_servers: int | None = Field(
+    servers: Servers | None = Field(default=None, description="new servers")
+    extra_servers: ExtraServers | None = Field(
         default=None, description="add servers (negative removes; at least 1 must stay)"
     )
     per: Literal["container", "vehicle"] | None = None
     probability: Share | None = None
-    at: Annotated[list[Stage], Field(min_length=1)] | None = None
-    cost_usd_per_teu: NonNegFloat | None = None
-    remove: bool = Field(default=False, description="remove the process from the node")
+    at: Annotated[Items[Stage], Field(min_length=1)] | None = None
+    cost_usd_per_teu: CostUsdPerTeu | None = None
+    remove: Flag = Field(default=False, description="remove the process from the node")
 
 
 def _list_or_mapping(value: Any) -> str | None:
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "list"
     if isinstance(value, dict):
         return "dict"
@@ -83,8 +97,8 @@ class NodeChange(Strict):
 
     processes: Annotated[
         Union[
-            Annotated[list[ProcessSpec], Tag("list")],
-            Annotated[dict[Id, ProcessChange], Tag("dict")],
+            Annotated[Items[ProcessSpec], Tag("list")],
+            Annotated[Table[Id, ProcessChange], Tag("dict")],
         ],
         Discriminator(
             _list_or_mapping,
@@ -92,11 +106,11 @@ class NodeChange(Strict):
             custom_error_message="expected a list of processes (replaces the node's processes) "
             "or a mapping of process name -> changes",
         ),
-    ] = Field(default_factory=dict)
+    ] = Field(default_factory=FrozenDict)
 
     @model_validator(mode="after")
     def _unique_names(self) -> NodeChange:
-        if isinstance(self.processes, list):
+        if isinstance(self.processes, tuple):
             names = [p.name for p in self.processes]
             issues = [
                 (("processes", i, "name"), f"{name!r} is used by an earlier process", name)
@@ -112,9 +126,9 @@ class NodeChange(Strict):
 class FleetChange(TypedDict, total=False):
     """Changes to a service's fleet (all keys optional); merged over the network's fleet."""
 
-    vehicles: Annotated[int, Field(gt=0)]
+    vehicles: Vehicles
     turnaround_h: Dist
-    return_speed_kmh: PositiveFloat | None
+    return_speed_kmh: SpeedKmh | None
 
 
 @with_config(ConfigDict(extra="forbid"))
@@ -122,21 +136,22 @@ class ServiceChange(TypedDict, total=False):
     """Changes to a leg's service (all keys optional); see :class:`LegChange`."""
 
     type: Literal["continuous", "scheduled", "when_full", "through"]
-    capacity_teu: PositiveFloat
-    headway_h: PositiveFloat | None
-    offset_h: NonNegFloat
-    weekdays: list[Weekday] | None
-    departure_time_h: Annotated[float, Field(ge=0, lt=24, allow_inf_nan=False)]
-    max_wait_h: NonNegFloat
+    capacity_teu: CapacityTeu
+    headway_h: HeadwayHours | None
+    offset_h: Hours
+    weekdays: Items[Weekday] | None
+    departure_time_h: HourOfDay
+    max_wait_h: Hours
     fleet: FleetChange | None
 
 
 # ServiceChange's type must list SERVICE_TYPES (a test checks that it does).
 _SERVICE_FIELDS = {kind: frozenset(model.model_fields) for kind, model in SERVICE_MODELS.items()}
+_FIELD_ORDER = {kind: list(model.model_fields) for kind, model in SERVICE_MODELS.items()}
 
-# Static type: a plain dict (as merged over the network's service); checked as ServiceChange.
+# Static type: a read-only dict (merged over the network's service); checked as ServiceChange.
 ServiceChangeDict = Annotated[
-    dict[str, Any], GetPydanticSchema(lambda _type, handler: handler(ServiceChange))
+    Mapping[str, Any], CheckedAs(ServiceChange), AfterValidator(deep_freeze)
 ]
 
 
@@ -148,26 +163,32 @@ class LegChange(Strict):
     ``running_time_h`` replaces whichever of the two the network gives.
     """
 
-    enabled: bool | None = Field(default=None, description="false removes the leg")
-    length_km: PositiveFloat | None = None
-    speed_kmh: PositiveFloat | None = None
+    enabled: Flag | None = Field(default=None, description="false removes the leg")
+    length_km: LengthKm | None = None
+    speed_kmh: SpeedKmh | None = None
     running_time_h: Dist | None = None
     delay_h: Dist | None = None
     service: ServiceChangeDict | None = None
-    cost_usd_per_teu: NonNegFloat | None = None
-    co2e_kg_per_teu_km: NonNegFloat | None = None
+    cost_usd_per_teu: CostUsdPerTeu | None = None
+    co2e_kg_per_teu_km: Co2eKgPerTeuKm | None = None
 
     @model_validator(mode="after")
     def _coherent(self) -> LegChange:
-        issues: list[tuple[Loc, str, Any]] = []
+        issues: list[Issue] = []
         if self.speed_kmh is not None and self.running_time_h is not None:
             issues.append((("running_time_h",), "give speed_kmh or running_time_h, not both", None))
         kind = (self.service or {}).get("type")
         if kind is not None:
             for key in self.service or {}:
                 if key not in _SERVICE_FIELDS[kind]:
+                    takes = ", ".join(sorted(_SERVICE_FIELDS[kind], key=_FIELD_ORDER[kind].index))
                     issues.append(
-                        (("service", key), f"a {kind} service has no field {key!r}", None)
+                        (
+                            ("service", key),
+                            f"a {kind} service has no field {key!r}",
+                            None,
+                            f"it takes {takes}",
+                        )
                     )
         if issues:
             raise located_error("LegChange", issues)

@@ -11,8 +11,10 @@ form with ``sampler_args()`` -> ``(kind, params, mean)``, from which the model b
 small frozen :class:`corridor.model.samplers.Sampler` that the engine draws from with its own
 ``numpy.random.Generator`` (one per stochastic element, so that scenarios share random draws).
 
-Every distribution here is of a duration or another quantity that cannot be negative, so every
-value and parameter is checked to be finite and >= 0.
+Every distribution here is of a duration in hours, so every value and parameter is checked to
+be a finite number from 0 to 10 years (:data:`corridor.inputs.limits.HOURS`); a coefficient of
+variation is from 0.001 to 20. Scaling (:meth:`scaled`, for a scenario's ``time_factor``) may
+take a distribution past those bounds, by at most the factor's own bound (100 times).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ import math
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+
+from corridor.inputs.frozen import Items
+from corridor.inputs.limits import CV, GAMMA_SHAPE, HOURS, POSITIVE_HOURS, WEIGHT, number_text
 
 __all__ = [
     "DIST_NAMES",
@@ -69,9 +74,11 @@ DIST_PARAMS: dict[str, tuple[str, ...]] = {
     "empirical": ("values", "weights"),
 }
 
-NonNeg = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Pos = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-CV = Annotated[float, Field(gt=0, le=20, allow_inf_nan=False)]
+NonNeg = Annotated[float, HOURS]
+Pos = Annotated[float, POSITIVE_HOURS]
+Cv = Annotated[float, CV]
+Shape = Annotated[float, GAMMA_SHAPE]
+Weight = Annotated[float, WEIGHT]
 
 
 def _check_factor(factor: float) -> None:
@@ -90,7 +97,11 @@ class _DistBase(BaseModel):
         raise NotImplementedError
 
     def scaled(self, factor: float) -> DistSpec:  # pragma: no cover - overridden
-        """The same distribution with every value multiplied by ``factor`` > 0 (CV kept)."""
+        """The same distribution with every value multiplied by ``factor`` > 0 (CV kept).
+
+        Not validated again: the values are valid ones times a valid factor, and may exceed
+        the bound of a file's durations by that factor.
+        """
         raise NotImplementedError
 
     @property
@@ -110,7 +121,7 @@ class Fixed(_DistBase):
 
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)
-        return Fixed(value=self.value * factor)
+        return self.model_copy(update={"value": self.value * factor})
 
 
 class Uniform(_DistBase):
@@ -133,7 +144,7 @@ class Uniform(_DistBase):
 
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)
-        return Uniform(dist="uniform", low=self.low * factor, high=self.high * factor)
+        return self.model_copy(update={"low": self.low * factor, "high": self.high * factor})
 
 
 class Triangular(_DistBase):
@@ -161,11 +172,12 @@ class Triangular(_DistBase):
 
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)
-        return Triangular(
-            dist="triangular",
-            low=self.low * factor,
-            mode=self.mode * factor,
-            high=self.high * factor,
+        return self.model_copy(
+            update={
+                "low": self.low * factor,
+                "mode": self.mode * factor,
+                "high": self.high * factor,
+            }
         )
 
 
@@ -180,7 +192,7 @@ class Exponential(_DistBase):
 
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)
-        return Exponential(dist="exponential", mean=self.mean_value * factor)
+        return self.model_copy(update={"mean_value": self.mean_value * factor})
 
 
 class Normal(_DistBase):
@@ -207,7 +219,9 @@ class Normal(_DistBase):
 
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)
-        return Normal(dist="normal", mean=self.mean_value * factor, sd=self.sd * factor)
+        return self.model_copy(
+            update={"mean_value": self.mean_value * factor, "sd": self.sd * factor}
+        )
 
 
 class Lognormal(_DistBase):
@@ -215,7 +229,7 @@ class Lognormal(_DistBase):
 
     dist: Literal["lognormal"]
     mean_value: Pos = Field(alias="mean", description="mean, > 0")
-    cv: CV = Field(description="coefficient of variation (sd / mean), > 0 and <= 20")
+    cv: Cv = Field(description="coefficient of variation (sd / mean), 0.001 to 20")
 
     def sampler_args(self) -> SamplerArgs:
         sigma2 = math.log1p(self.cv * self.cv)
@@ -224,7 +238,7 @@ class Lognormal(_DistBase):
 
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)
-        return Lognormal(dist="lognormal", mean=self.mean_value * factor, cv=self.cv)
+        return self.model_copy(update={"mean_value": self.mean_value * factor})
 
 
 class Gamma(_DistBase):
@@ -235,9 +249,9 @@ class Gamma(_DistBase):
 
     dist: Literal["gamma"]
     mean_value: Pos | None = Field(default=None, alias="mean", description="mean, > 0")
-    cv: CV | None = Field(default=None, description="coefficient of variation, > 0")
-    shape: Pos | None = Field(default=None, description="shape k, > 0")
-    scale: Pos | None = Field(default=None, description="scale theta, > 0")
+    cv: Cv | None = Field(default=None, description="coefficient of variation, 0.001 to 20")
+    shape: Shape | None = Field(default=None, description="shape k, 1/400 to 1,000,000")
+    scale: Pos | None = Field(default=None, description="scale theta, hours, > 0")
 
     @model_validator(mode="after")
     def _one_form(self) -> Gamma:
@@ -258,6 +272,13 @@ class Gamma(_DistBase):
                 "give either mean and cv, or shape and scale; got "
                 + (", ".join(given) if given else "none of them")
             )
+        if self.shape is not None and self.scale is not None:
+            mean = self.shape * self.scale
+            if mean > HOURS.high:
+                raise ValueError(
+                    f"shape x scale, the mean, is {number_text(mean)} h, more than "
+                    f"{HOURS.high:,.0f} h ({HOURS.hint})"
+                )
         return self
 
     def _shape_scale(self) -> tuple[float, float]:
@@ -275,17 +296,17 @@ class Gamma(_DistBase):
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)
         if self.mean_value is not None:
-            return Gamma(dist="gamma", mean=self.mean_value * factor, cv=self.cv)
-        k, theta = self._shape_scale()
-        return Gamma(dist="gamma", shape=k, scale=theta * factor)
+            return self.model_copy(update={"mean_value": self.mean_value * factor})
+        assert self.scale is not None
+        return self.model_copy(update={"scale": self.scale * factor})
 
 
 class Empirical(_DistBase):
     """Draws from observed ``values`` (optionally with ``weights``), with replacement."""
 
     dist: Literal["empirical"]
-    values: Annotated[list[NonNeg], Field(min_length=1, description="observed values")]
-    weights: list[NonNeg] | None = Field(
+    values: Annotated[Items[NonNeg], Field(min_length=1, description="observed values")]
+    weights: Items[Weight] | None = Field(
         default=None, description="relative weight of each value (need not sum to 1)"
     )
 
@@ -296,7 +317,7 @@ class Empirical(_DistBase):
                 raise ValueError(
                     f"weights has {len(self.weights)} entries but values has {len(self.values)}"
                 )
-            if sum(self.weights) <= 0:
+            if max(self.weights) <= 0:
                 raise ValueError("weights must not all be 0")
         return self
 
@@ -305,16 +326,27 @@ class Empirical(_DistBase):
         if self.weights is None:
             probs = tuple(1.0 / len(values) for _ in values)
         else:
-            total = float(sum(self.weights))
-            probs = tuple(w / total for w in self.weights)
+            probs = _probabilities(self.weights)
         mean = math.fsum(v * p for v, p in zip(values, probs, strict=True))
         return "empirical", values + probs, mean
 
     def scaled(self, factor: float) -> DistSpec:
         _check_factor(factor)
-        return Empirical(
-            dist="empirical", values=[v * factor for v in self.values], weights=self.weights
-        )
+        return self.model_copy(update={"values": tuple(v * factor for v in self.values)})
+
+
+def _probabilities(weights: tuple[float, ...]) -> tuple[float, ...]:
+    """Finite weights >= 0, not all 0, as probabilities that sum to 1.
+
+    Divided by their sum when it is finite (as always before; bit for bit the same draws);
+    when it overflows (``[1e308, 1e308]``) the weights are first divided by the largest.
+    """
+    total = float(sum(weights))
+    if not math.isfinite(total):
+        top = max(weights)
+        weights = tuple(w / top for w in weights)
+        total = float(sum(weights))
+    return tuple(w / total for w in weights)
 
 
 DistSpec = Annotated[

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Any, Literal, Union
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from corridor.inputs.frozen import Table
+from corridor.inputs.limits import GrowthPct, RouteShare, Share, TeuPerDay
 from corridor.inputs.pydantic_errors import located_error
-from corridor.inputs.specs import Id, PositiveFloat, Share, Strict
+from corridor.inputs.specs import Id, Strict
 
 __all__ = ["FlowSpec"]
 
@@ -19,15 +21,15 @@ class FlowSpec(Strict):
     id: Id = Field(description="unique name of the flow")
     origin: Id = Field(description="node id where containers are created")
     destination: Id = Field(description="node id where containers are delivered")
-    teu_per_day: PositiveFloat = Field(description="demand at the start, TEU per day")
+    teu_per_day: TeuPerDay = Field(description="demand at the start, TEU per day")
     arrival: Literal["poisson", "fixed"] = Field(
         default="poisson", description="poisson: random arrivals; fixed: evenly spaced"
     )
-    growth_pct_per_year: Annotated[float, Field(gt=-100, le=1000, allow_inf_nan=False)] = Field(
+    growth_pct_per_year: GrowthPct = Field(
         default=0.0, description="compound demand growth, percent per year"
     )
     share_40ft: Share = Field(default=0.5, description="share of containers that are 40' (2 TEU)")
-    routes: dict[Id, PositiveFloat] = Field(
+    routes: Table[Id, RouteShare] = Field(
         min_length=1,
         description="route name -> share of this flow's containers (normalised); a list of "
         "route names means equal shares",
@@ -38,7 +40,7 @@ class FlowSpec(Strict):
     )
     @classmethod
     def _list_means_equal_shares(cls, value: Any) -> Any:
-        if isinstance(value, list):
+        if isinstance(value, (list, tuple)):
             nested = [v for v in value if isinstance(v, (list, dict, set))]
             if nested:  # not a name, and not hashable as a mapping key either
                 raise PydanticCustomError(

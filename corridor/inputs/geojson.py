@@ -30,6 +30,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from corridor.errors import NetworkError, Problem, Problems
+from corridor.inputs.paths import MISSING, file_problem
 
 __all__ = [
     "MAX_NETWORK_BYTES",
@@ -125,6 +126,10 @@ def oriented(coords: tuple[LonLat, ...], start: LonLat, end: LonLat) -> tuple[Lo
 
 def _read_json(path: Path, problems: Problems) -> tuple[bytes, dict[str, Any]]:
     """The file's bytes and its parsed JSON object; repeated keys go to ``problems``."""
+    kind = file_problem(path, empty_ok=True)
+    if kind is not None and kind != MISSING and not kind.startswith(("cannot", "is a dir")):
+        # a FIFO would block and /dev/zero never end: refused before it is opened
+        raise NetworkError.single(path, "", kind, "give the path of the .geojson file")
     try:
         raw = path.read_bytes()
     except FileNotFoundError:

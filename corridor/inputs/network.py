@@ -27,6 +27,7 @@ from shapely.geometry import LineString, Point
 from corridor.errors import NetworkError, Problem, Problems, did_you_mean
 from corridor.inputs.distributions import DistSpec
 from corridor.inputs.geojson import Feature, distance_km, line_length_km, oriented, read_features
+from corridor.inputs.limits import LENGTH_KM
 from corridor.inputs.properties import LegProperties, NodeProperties, property_problems
 from corridor.inputs.specs import MODES, ProcessSpec, ServiceSpec
 
@@ -172,7 +173,7 @@ def _build_node(feature: Feature, problems: Problems) -> Node | None:
     try:
         props = NodeProperties.model_validate(feature.props)
     except ValidationError as exc:
-        problems.extend(property_problems(exc, feature.label, NodeProperties))
+        problems.extend(property_problems(exc, feature.label, NodeProperties, feature.props))
         return None
     if feature.geometry is None:
         return None
@@ -191,7 +192,7 @@ def _build_leg(feature: Feature, problems: Problems) -> Leg | None:
     try:
         props = LegProperties.model_validate(feature.props)
     except ValidationError as exc:
-        problems.extend(property_problems(exc, feature.label, LegProperties))
+        problems.extend(property_problems(exc, feature.label, LegProperties, feature.props))
         return None
     if feature.geometry is None:
         return None
@@ -204,6 +205,13 @@ def _build_leg(feature: Feature, problems: Problems) -> Leg | None:
                 f"{feature.label}.geometry",
                 "the line has zero length, so the leg has no length",
                 "fix the geometry or give length_km",
+            )
+            return None
+        if LENGTH_KM.problem(length_km) is not None:
+            problems.add(
+                f"{feature.label}.geometry",
+                f"the line is {length_km:,.0f} km long, more than {LENGTH_KM.high:,.0f} km",
+                f"fix the geometry or give length_km; {LENGTH_KM.hint}",
             )
             return None
     return Leg(

@@ -13,14 +13,16 @@ from collections.abc import Sequence
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from corridor.errors import Problem, did_you_mean, format_location
+from corridor.inputs.frozen import Items
+from corridor.inputs.limits import Co2eKgPerTeuKm, CostUsdPerTeu, LengthKm, SpeedKmh
+from corridor.inputs.pydantic_errors import block_fields, length_is_fine
 from corridor.inputs.specs import (
     MODES,
     NODE_KINDS,
     ContinuousService,
     DistField,
+    Flag,
     Id,
-    NonNegFloat,
-    PositiveFloat,
     ProcessSpec,
     ServiceSpec,
     Strict,
@@ -36,7 +38,7 @@ class NodeProperties(Strict):
     name: str
     country: str
     kind: str = Field(description="one of " + ", ".join(NODE_KINDS))
-    processes: list[ProcessSpec] = Field(default_factory=list)
+    processes: Items[ProcessSpec] = Field(default_factory=tuple)
     notes: str = ""
     source: str = ""
 
@@ -49,7 +51,7 @@ class NodeProperties(Strict):
 
     @field_validator("processes")
     @classmethod
-    def _unique_process_names(cls, value: list[ProcessSpec]) -> list[ProcessSpec]:
+    def _unique_process_names(cls, value: tuple[ProcessSpec, ...]) -> tuple[ProcessSpec, ...]:
         first: dict[str, int] = {}
         for i, process in enumerate(value):
             if process.name in first:
@@ -74,14 +76,14 @@ class LegProperties(Strict):
     from_: Id = Field(alias="from", description="id of the node the leg starts at")
     to: Id = Field(description="id of the node the leg ends at")
     mode: str = Field(description="one of " + ", ".join(MODES))
-    length_km: PositiveFloat | None = None
-    speed_kmh: PositiveFloat | None = None
+    length_km: LengthKm | None = None
+    speed_kmh: SpeedKmh | None = None
     running_time_h: DistField | None = None
     delay_h: DistField | None = None
     service: ServiceSpec = Field(default_factory=lambda: ContinuousService(type="continuous"))
-    cost_usd_per_teu: NonNegFloat = 0.0
-    co2e_kg_per_teu_km: NonNegFloat | None = None
-    enabled: bool = True
+    cost_usd_per_teu: CostUsdPerTeu = 0.0
+    co2e_kg_per_teu_km: Co2eKgPerTeuKm | None = None
+    enabled: Flag = True
     notes: str = ""
     source: str = ""
 
@@ -118,7 +120,10 @@ def _quoted(names: Sequence[str]) -> str:
 
 
 def property_problems(
-    exc: ValidationError, label: str, model: type[NodeProperties] | type[LegProperties]
+    exc: ValidationError,
+    label: str,
+    model: type[NodeProperties] | type[LegProperties],
+    data: object = None,
 ) -> list[Problem]:
     """Turn a pydantic error on one feature's properties into readable problems.
 
@@ -130,6 +135,9 @@ def property_problems(
         The feature's place, e.g. ``features[2] (leg L1)``; every problem is located under it.
     model
         The model that raised, whose fields are suggested for a misspelt key.
+    data
+        The properties that were validated, to name the keys of the block (a process, a
+        service, a distribution) that holds a misspelt key.
     """
     fields = sorted(f.alias or name for name, f in model.model_fields.items())
     problems: list[Problem] = []
@@ -156,7 +164,13 @@ def property_problems(
             if len(loc) == 1:
                 hint = did_you_mean(str(name), fields) or f"fields are: {', '.join(fields)}"
             else:
-                hint = "check the spelling"
+                block = block_fields(model, loc[:-1], data) if data is not None else None
+                if block is None:
+                    hint = "check the spelling"
+                else:
+                    listing = f"{block[0]} takes {', '.join(block[1])}"
+                    suggestion = did_you_mean(str(name), block[1])
+                    hint = f"{suggestion} {listing}" if suggestion else listing
         elif kind == "missing":
             what = "required field is missing"
         elif kind == "literal_error":
@@ -177,6 +191,12 @@ def property_problems(
                 hint = 'give a number (fixed) or e.g. {"dist": "lognormal", "mean": 12, "cv": 0.5}'
             else:
                 what = f"{shown} is not an object"
+        elif kind.startswith("corridor"):
+            what = err["msg"]
+            extra = _BOUND_HINTS.get(str(loc[-1]), "") if loc and kind == "corridor_bound" else ""
+            hint = "; ".join(h for h in (extra, str(ctx.get("hint", ""))) if h)
+        elif kind in ("too_short", "too_long") and length_is_fine(err):
+            continue
         elif kind in ("value_error", "assertion_error"):
             what = err["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
         else:

@@ -12,11 +12,14 @@ like pydantic's own.
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Union
 
-from pydantic import ValidationError
+import typing_extensions
+from pydantic import BaseModel, ValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from corridor.errors import Problem, did_you_mean, format_location
@@ -24,7 +27,17 @@ from corridor.inputs.distributions import DIST_NAMES, DIST_PARAMS
 from corridor.inputs.specs import SERVICE_MODELS, SERVICE_TYPES
 from corridor.inputs.yamlio import Loc, Place, describe_value, place_of, show_value
 
-__all__ = ["located_error", "pydantic_problems"]
+__all__ = [
+    "CheckedAs",
+    "Issue",
+    "block_fields",
+    "length_is_fine",
+    "located_error",
+    "pydantic_problems",
+]
+
+Issue = tuple[Loc, str, Any] | tuple[Loc, str, Any, str]
+"""A problem a validator found: ``(location, message, input)``, optionally with a hint."""
 
 # Values of discriminator keys, for messages about a missing or unknown one.
 _TAG_CHOICES: dict[str, tuple[str, ...]] = {
@@ -34,21 +47,23 @@ _TAG_CHOICES: dict[str, tuple[str, ...]] = {
 _BRANCH_PREFIXES = ("list[", "dict[", "function-", "tagged-union", "nullable[", "union[")
 
 
-def located_error(title: str, issues: Sequence[tuple[Loc, str, Any]]) -> ValidationError:
-    """A pydantic error with one entry per ``(location, message, input)``.
+def located_error(title: str, issues: Sequence[Issue]) -> ValidationError:
+    """A pydantic error with one entry per ``(location, message, input[, hint])``.
 
     Raised from a model validator, each entry is reported at ``location`` inside the model,
-    with ``message`` as it is written.
+    with ``message`` as it is written and ``hint`` after it.
     """
     return ValidationError.from_exception_data(
         title,
         [
             InitErrorDetails(
-                type=PydanticCustomError("corridor_scenario", message),
-                loc=loc,
-                input=value,
+                type=PydanticCustomError(
+                    "corridor_scenario", issue[1], {"hint": issue[3] if len(issue) > 3 else ""}
+                ),
+                loc=issue[0],
+                input=issue[2],
             )
-            for loc, message, value in issues
+            for issue in issues
         ],
     )
 
@@ -84,7 +99,7 @@ def _clean_loc(loc: tuple[Any, ...], data: Any = None) -> tuple[str | int, ...]:
                 out.append(part)
                 cur = cur[part]
                 continue
-            if isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            if isinstance(cur, (list, tuple)) and isinstance(part, int) and 0 <= part < len(cur):
                 out.append(part)
                 cur = cur[part]
                 continue
@@ -122,11 +137,148 @@ def _value_at(data: Any, loc: Iterable[str | int]) -> Any:
     cur = data
     for part in loc:
         in_dict = isinstance(cur, dict) and part in cur
-        in_list = isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur)
+        in_list = isinstance(cur, (list, tuple)) and isinstance(part, int) and 0 <= part < len(cur)
         if not (in_dict or in_list):
             return None
         cur = cur[part]
     return cur
+
+
+# What a block of each model is called in a hint ("a flow takes id, origin, ...").
+_BLOCK_NAMES = {
+    "Scenario": "a scenario",
+    "FlowSpec": "a flow",
+    "NodeChange": "a node's change",
+    "ProcessChange": "a process's change",
+    "ProcessSpec": "a process",
+    "LegChange": "a leg's change",
+    "ServiceChange": "a leg's service",
+    "FleetChange": "a fleet",
+    "FleetSpec": "a fleet",
+    "Closure": "a closure",
+    "StormSpec": "a storm",
+    "Season": "a season",
+    "CapacityChange": "a capacity change",
+    "OutputSpec": "outputs",
+    "NodeProperties": "a node",
+    "LegProperties": "a leg",
+}
+
+
+class CheckedAs:
+    """Annotated metadata: validate (and describe in messages) as ``model``, e.g. a TypedDict
+    that checks a plain mapping, whose keys :func:`block_fields` can then list."""
+
+    def __init__(self, model: Any) -> None:
+        self.model = model
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        return handler(self.model)
+
+
+def _branch(annotation: Any, value: Any) -> Any:
+    """``annotation`` without ``Annotated`` and ``| None``, a union resolved by ``value``."""
+    while True:
+        origin = typing.get_origin(annotation)
+        if origin is Annotated:
+            args = typing.get_args(annotation)
+            checked = [m for m in args[1:] if isinstance(m, CheckedAs)]
+            annotation = checked[0].model if checked else args[0]
+            continue
+        if origin in (Union, types.UnionType):
+            options = [a for a in typing.get_args(annotation) if a is not type(None)]
+            annotation = _pick(options, value)
+            if annotation is None:
+                return None
+            continue
+        return annotation
+
+
+def _fields(annotation: Any) -> dict[str, Any] | None:
+    """The keys a model or TypedDict takes, with their annotations."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        fields = annotation.model_fields.items()
+        return {f.alias or n: f.annotation for n, f in fields if not f.exclude}
+    if typing_extensions.is_typeddict(annotation):
+        return dict(typing.get_type_hints(annotation, include_extras=True))
+    return None
+
+
+def _pick(options: list[Any], value: Any) -> Any:
+    """The option of a union that ``value`` is meant for; None when that is unclear."""
+    if len(options) == 1:
+        return options[0]
+    tag = None
+    if isinstance(value, dict):
+        tag = value.get("dist", value.get("type"))
+    for option in options:
+        fields = _fields(_branch(option, None) if typing.get_origin(option) else option)
+        if fields is None:
+            continue
+        kind = fields.get("dist", fields.get("type"))
+        if tag is not None and kind is not None and tag in typing.get_args(kind):
+            return option
+    containers = [
+        o for o in options if typing.get_origin(_branch(o, None) or o) in (tuple, list, Mapping)
+    ]
+    if isinstance(value, (list, tuple)):
+        found = [o for o in containers if typing.get_origin(_branch(o, None)) in (tuple, list)]
+        return found[0] if len(found) == 1 else None
+    if isinstance(value, dict):
+        found = [o for o in containers if typing.get_origin(_branch(o, None)) is Mapping]
+        return found[0] if len(found) == 1 else None
+    return None
+
+
+def block_fields(root: Any, loc: Sequence[str | int], data: Any) -> tuple[str, list[str]] | None:
+    """The block at ``loc`` of a document validated as ``root``: its name and its keys.
+
+    ``("a flow", ["id", "origin", ...])`` for ``loc = ("flows", 0)``; a distribution or a
+    service is told by its ``dist`` or ``type`` key in ``data``. None where the location cannot
+    be followed through the types.
+    """
+    annotation, value = root, data
+    for part in loc:
+        annotation = _branch(annotation, value)
+        fields = _fields(annotation)
+        origin = typing.get_origin(annotation)
+        if fields is not None:
+            if part not in fields:
+                return None
+            annotation = fields[part]
+        elif origin in (tuple, list) and isinstance(part, int):
+            annotation = typing.get_args(annotation)[0]
+        elif origin in (dict, Mapping):
+            annotation = typing.get_args(annotation)[1]
+        else:
+            return None
+        value = _child(value, part)
+    annotation = _branch(annotation, value)
+    fields = _fields(annotation)
+    if fields is None:
+        return None
+    name = getattr(annotation, "__name__", "")
+    if "dist" in fields and isinstance(value, dict) and isinstance(value.get("dist"), str):
+        return f"{_article(value['dist'])} distribution", list(fields)
+    if name in _SERVICE_NAMES:
+        return f"a {_SERVICE_NAMES[name]} service", list(fields)
+    return _BLOCK_NAMES.get(name, "this mapping"), list(fields)
+
+
+_SERVICE_NAMES = {model.__name__: kind for kind, model in SERVICE_MODELS.items()}
+
+
+def _article(word: str) -> str:
+    """``"an exponential"``, ``"a lognormal"``."""
+    return f"{'an' if word[:1] in 'aeiou' else 'a'} {word}"
+
+
+def _child(value: Any, part: str | int) -> Any:
+    if isinstance(value, dict):
+        return value.get(part)
+    if isinstance(value, (list, tuple)) and isinstance(part, int) and 0 <= part < len(value):
+        return value[part]
+    return None
 
 
 def _takes(parent: Any) -> tuple[str, tuple[str, ...]] | None:
@@ -135,27 +287,33 @@ def _takes(parent: Any) -> tuple[str, tuple[str, ...]] | None:
         return None
     dist, kind = parent.get("dist"), parent.get("type")
     if isinstance(dist, str) and dist in DIST_PARAMS:
-        return f"a {dist} distribution", ("dist", *DIST_PARAMS[dist])
+        return f"{_article(dist)} distribution", ("dist", *DIST_PARAMS[dist])
     if isinstance(kind, str) and kind in SERVICE_MODELS:
         return f"a {kind} service", tuple(SERVICE_MODELS[kind].model_fields)
     return None
 
 
 def _describe(
-    err: Mapping[str, Any], known_names: Iterable[str], parent: Any = None
+    err: Mapping[str, Any],
+    known_names: Iterable[str],
+    parent: Any = None,
+    block: tuple[str, Sequence[str]] | None = None,
 ) -> tuple[str, str]:
-    """What is wrong and a hint, for one pydantic error; ``parent`` holds the field."""
+    """What is wrong and a hint, for one pydantic error; ``parent`` holds the field, which is
+    in ``block`` (its name and its keys) where that is known."""
     kind = err["type"]
     ctx = err.get("ctx") or {}
     value = err.get("input")
     loc = err["loc"]
     shown = show_value(value)
-    takes = _takes(parent)
+    takes = block or _takes(parent)
     if kind == "extra_forbidden":
         name = loc[-1] if loc else "?"
         if takes is not None:
             what_it, fields = takes
-            return f"unknown field {name!r}", f"{what_it} takes {', '.join(fields)}"
+            listing = f"{what_it} takes {', '.join(fields)}"
+            suggestion = did_you_mean(name, fields)
+            return f"unknown field {name!r}", f"{suggestion} {listing}" if suggestion else listing
         others = [n for n in known_names if n != name]
         return f"unknown field {name!r}", did_you_mean(name, others) or (
             "check the spelling; docs/scenario-reference.md lists every field"
@@ -207,7 +365,7 @@ def _describe(
     if kind in ("too_short", "too_long"):
         n = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
         bound = "at least" if kind == "too_short" else "at most"
-        got = ctx.get("actual_length")
+        got = len(value) if isinstance(value, (list, tuple)) else ctx.get("actual_length")
         return f"needs {bound} {n} item{'s' if n != 1 else ''}, got {got}", ""
     if kind in ("list_type", "tuple_type"):
         return f"expected a list, got {describe_value(value)}", ""
@@ -221,11 +379,28 @@ def _describe(
     if kind.startswith(("datetime", "date")):
         return f"{shown} is not a date and time", "write 2025-01-31 or 2025-01-31 08:00:00"
     msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    if kind in ("value_error", "assertion_error") or kind.startswith("corridor"):
-        return msg, ""  # our own validators' messages say what and why
+    if kind.startswith("corridor"):
+        return msg, str(ctx.get("hint", ""))  # our own validators' messages say what and why
+    if kind in ("value_error", "assertion_error"):
+        return msg, ""
     if isinstance(value, (dict, list)):
         return msg[:1].lower() + msg[1:], ""
     return f"{shown} is invalid: {msg[:1].lower() + msg[1:]}", ""
+
+
+def length_is_fine(err: Mapping[str, Any]) -> bool:
+    """Whether a length error only counts the items that were valid.
+
+    A tuple's length is checked after its items, so ``[1, 'x']`` for at least two numbers
+    gives "at least 2 items, not 1" besides the error of ``'x'``; the input had 2.
+    """
+    if err["type"] not in ("too_short", "too_long"):
+        return False
+    value, ctx = err.get("input"), err.get("ctx") or {}
+    if not isinstance(value, (list, tuple)):
+        return False
+    low, high = ctx.get("min_length", 0), ctx.get("max_length")
+    return bool(low <= len(value) and (high is None or len(value) <= high))
 
 
 def pydantic_problems(
@@ -236,6 +411,7 @@ def pydantic_problems(
     places: Mapping[Loc, Place] | None = None,
     prefix: Loc = (),
     known_names: Iterable[str] = (),
+    model: Any = None,
 ) -> list[Problem]:
     """Turn a pydantic error into problems with readable places and hints.
 
@@ -253,18 +429,27 @@ def pydantic_problems(
     prefix
         Where the validated input sits in its document (say, ``("legs", "bnd-ast")``).
     known_names
-        Field names to suggest for a misspelt one.
+        Field names to suggest for a misspelt one, where ``model`` cannot tell the keys of
+        the block it is in.
+    model
+        The type ``data`` was validated as (say, ``Scenario``), to name the keys of the block
+        an unknown key is in (see :func:`block_fields`).
     """
     names = tuple(known_names)
     problems: list[Problem] = []
     seen: set[tuple[str, str]] = set()
     for err in exc.errors(include_url=False):
+        if length_is_fine(err):
+            continue
         raw = tuple(err["loc"])
         bad_key = len(raw) >= 2 and raw[-1] == "[key]"  # a mapping key, not its value
         inner = _clean_loc(raw[:-2] if bad_key else raw, data)
         parent = _value_at(data, inner[:-1]) if inner else None
         loc = (*prefix, *inner)
-        what, hint = _describe(err, names, parent)
+        block = None
+        if model is not None and data is not None and err["type"] == "extra_forbidden":
+            block = block_fields(model, inner[:-1], data)
+        what, hint = _describe(err, names, parent, block)
         if bad_key:
             what = f"key {show_value(raw[-2])}: {what}"
         where = format_location(list(loc))

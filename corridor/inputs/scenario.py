@@ -13,24 +13,49 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import logging
+import math
+import numbers
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
-from pydantic import Field, PrivateAttr, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, Field, PrivateAttr, ValidationError, model_validator
 
 from corridor.errors import Problem, Problems, ScenarioError, did_you_mean, format_location
 from corridor.inputs.changes import LegChange, NodeChange
 from corridor.inputs.flows import FlowSpec
-from corridor.inputs.pydantic_errors import located_error, pydantic_problems
-from corridor.inputs.specs import Id, NonNegFloat, Strict
-from corridor.inputs.windows import CapacityChange, Closure, Moment, Season, StormSpec
-from corridor.inputs.yamlio import Loc, Place, YamlDocument, place_of, read_yaml
+from corridor.inputs.frozen import FrozenDict, Items, Table
+from corridor.inputs.limits import (
+    CALENDAR_END,
+    LATEST_START,
+    MAX_TIME_WINDOWS,
+    REFERENCE,
+    SEED,
+    DayOffset,
+    HorizonDays,
+    Seed,
+    bound_error,
+)
+from corridor.inputs.paths import MISSING, file_problem
+from corridor.inputs.pydantic_errors import Issue, located_error, pydantic_problems
+from corridor.inputs.size import expected_containers, expected_windows
+from corridor.inputs.specs import Flag, Id, Strict
+from corridor.inputs.windows import (
+    CapacityChange,
+    Closure,
+    Moment,
+    Season,
+    StormSpec,
+    moment_text,
+)
+from corridor.inputs.yamlio import Loc, Place, YamlDocument, describe_value, place_of, read_yaml
 
 __all__ = [
     "OutputSpec",
     "Scenario",
+    "check_seed",
+    "expected_containers",
     "load_scenario",
     "scenario_json_schema",
 ]
@@ -39,41 +64,57 @@ log = logging.getLogger(__name__)
 
 # Keys the loader sets; a file may not.
 _LOADER_FIELDS = ("source", "network_path")
+# The main keys of a scenario, named in the hint when a file holds none of its fields.
+_SCENARIO_KEYS = ("name", "network", "start_date", "horizon_days", "flows", "routes")
 
 
 class OutputSpec(Strict):
     """Which detailed tables a run records (trips and departures are always kept)."""
 
-    stages: bool = Field(default=True, description="one row per container per stage")
-    resources: bool = Field(default=True, description="queue and busy servers over time")
+    stages: Flag = Field(default=True, description="one row per container per stage")
+    resources: Flag = Field(default=True, description="queue and busy servers over time")
+
+
+def _not_too_late(value: dt.datetime) -> dt.datetime:
+    if value > LATEST_START:
+        raise bound_error(
+            f"{moment_text(value)} is after {LATEST_START.date()}",
+            f"a run may last 60 years and must end before {CALENDAR_END.date()}, where pandas' "
+            f"calendar ends; {REFERENCE}",
+        )
+    return value
+
+
+StartDate = Annotated[Moment, AfterValidator(_not_too_late)]
 
 
 class Scenario(Strict):
-    """A validated scenario. Build it with :func:`load_scenario`."""
+    """A validated, read-only scenario. Build it with :func:`load_scenario`; derive variants
+    with :meth:`with_changes` (``model_copy(update=...)`` validates the same way).
+
+    Its lists are tuples and its mappings read-only (:mod:`corridor.inputs.frozen`), so that
+    a scenario cannot change after it was checked.
+    """
 
     name: Id = Field(description="name of the scenario, in reports")
     description: str = Field(default="", description="free text")
     network: str = Field(description="GeoJSON network, relative to this file")
-    start_date: Moment = Field(description="calendar date and time of hour 0")
-    horizon_days: Annotated[float, Field(gt=0, le=365.25 * 60, allow_inf_nan=False)] = Field(
-        description="length of a run, days"
-    )
-    warmup_days: NonNegFloat = Field(
+    start_date: StartDate = Field(description="calendar date and time of hour 0")
+    horizon_days: HorizonDays = Field(description="length of a run, days")
+    warmup_days: DayOffset = Field(
         default=0.0, description="days cut from the start of steady-state statistics"
     )
-    seed: Annotated[int, Field(ge=0, lt=2**63)] = Field(
-        default=0, description="root of every random stream of a run"
-    )
-    flows: Annotated[list[FlowSpec], Field(min_length=1)]
-    routes: dict[Id, Annotated[list[Id], Field(min_length=1)]] = Field(
+    seed: Seed = Field(default=0, description="root of every random stream of a run")
+    flows: Annotated[Items[FlowSpec], Field(min_length=1)]
+    routes: Table[Id, Annotated[Items[Id], Field(min_length=1)]] = Field(
         description="route name -> leg ids in travel order"
     )
-    nodes: dict[Id, NodeChange] = Field(default_factory=dict)
-    legs: dict[Id, LegChange] = Field(default_factory=dict)
-    closures: list[Closure] = Field(default_factory=list)
-    storms: list[StormSpec] = Field(default_factory=list)
-    seasons: list[Season] = Field(default_factory=list)
-    capacity_changes: list[CapacityChange] = Field(default_factory=list)
+    nodes: Table[Id, NodeChange] = Field(default_factory=FrozenDict)
+    legs: Table[Id, LegChange] = Field(default_factory=FrozenDict)
+    closures: Items[Closure] = Field(default_factory=tuple)
+    storms: Items[StormSpec] = Field(default_factory=tuple)
+    seasons: Items[Season] = Field(default_factory=tuple)
+    capacity_changes: Items[CapacityChange] = Field(default_factory=tuple)
     outputs: OutputSpec = Field(default_factory=OutputSpec)
     # set by the loader, not by the file
     source: str | None = Field(default=None, exclude=True, json_schema_extra={"readOnly": True})
@@ -82,7 +123,8 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _coherent(self) -> Scenario:
-        issues: list[tuple[Loc, str, Any]] = []
+        issues: list[Issue] = []
+        issues += self._size_issues()
         if self.warmup_days >= self.horizon_days:
             issues.append(
                 (
@@ -124,6 +166,29 @@ class Scenario(Strict):
             raise located_error("Scenario", issues)
         return self
 
+    def _size_issues(self) -> list[Issue]:
+        """The time windows the run would make (its end needs no check: a start by
+        :data:`LATEST_START` plus at most 60 years ends before :data:`CALENDAR_END`)."""
+        counts = expected_windows(
+            self.start_date, self.horizon_h, self.closures, self.storms, self.seasons
+        )
+        total = math.fsum(n for _, n in counts)
+        if total <= MAX_TIME_WINDOWS:
+            return []
+        (field, index), most = max(counts, key=lambda c: c[1])
+        what = "storm" if field == "storms" else field[:-1]
+        return [
+            (
+                (field, index),
+                f"the closures, storms and seasons would make about {total:,.0f} time windows "
+                f"over the {self.horizon_days:g}-day horizon, {most:,.0f} of them from this "
+                f"{what}; at most {MAX_TIME_WINDOWS:,} are allowed",
+                None,
+                "each window counts once per element or leg it applies to, storms by their "
+                f"expected number (rate_per_month x months); {REFERENCE}",
+            )
+        ]
+
     @property
     def horizon_h(self) -> float:
         return self.horizon_days * 24.0
@@ -137,13 +202,57 @@ class Scenario(Strict):
         return (when.replace(tzinfo=None) - self.start_date).total_seconds() / 3600.0
 
     def with_changes(self, **fields: Any) -> Scenario:
-        """A copy with top-level fields replaced and validated again."""
+        """A copy with top-level fields replaced, validated again like a file.
+
+        Raises
+        ------
+        ScenarioError
+            Listing every problem of the changed scenario (a ``ValueError``).
+        """
         data = self.model_dump(mode="python", by_alias=True)
         data.update(fields)
-        new = Scenario.model_validate(data)
-        new = new.model_copy(update={"source": self.source, "network_path": self.network_path})
+        try:
+            new = Scenario.model_validate(data)
+        except ValidationError as exc:
+            unchanged = {
+                loc: p for loc, p in self._places.items() if loc[:1] and loc[0] not in fields
+            }
+            problems = pydantic_problems(
+                exc, None, data=data, places=unchanged, known_names=_field_names(), model=Scenario
+            )
+            raise ScenarioError(f"scenario {self.name!r} with changes", problems) from None
+        return self._placed(new)
+
+    def _placed(self, new: Scenario) -> Scenario:
+        """``new`` with this scenario's file, network path and lines."""
+        new = BaseModel.model_copy(
+            new, update={"source": self.source, "network_path": self.network_path}
+        )
         new._places = dict(self._places)
         return new
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy; with ``update``, validated again as :meth:`with_changes` does.
+
+        pydantic's own ``model_copy`` sets fields without checking them, so that a scenario
+        could hold what no file may (``horizon_days: -5``). The loader's own fields
+        (``source``, ``network_path``: text or None) are set as given.
+
+        Raises
+        ------
+        ScenarioError
+            When the changed scenario is invalid.
+        """
+        fields = dict(update or {})
+        loader = {key: fields.pop(key) for key in _LOADER_FIELDS if key in fields}
+        for key, value in loader.items():
+            if value is not None and not isinstance(value, str):
+                raise TypeError(f"Scenario.{key} is text or None, got {type(value).__name__}")
+        new = self.with_changes(**fields) if fields else BaseModel.model_copy(self, deep=deep)
+        if loader:
+            new = BaseModel.model_copy(new, update=loader)
+            new._places = dict(self._places)
+        return new  # type: ignore[return-value]
 
     def problem(self, loc: Sequence[str | int], what: str, hint: str = "") -> Problem:
         """A problem at ``loc`` in this scenario, with its file and line where known.
@@ -159,6 +268,35 @@ class Scenario(Strict):
         file, line = place
         where = f"line {line}: {where}" if where else f"line {line}"
         return Problem(where, what, hint, None if file == self.source else file)
+
+
+_TOP_LEVEL = frozenset(Scenario.model_fields) | {"extends"}
+
+
+def check_seed(seed: object, where: str = "seed") -> int:
+    """``seed`` as a seed of a run, checked as in scenario files: a whole number (not a
+    boolean, not a float) from 0 to 2**63 - 1.
+
+    Parameters
+    ----------
+    seed
+        What the caller passed.
+    where
+        What to call it in the message, e.g. ``"simulate(seed=...)"``.
+
+    Raises
+    ------
+    ScenarioError
+        A ``ValueError``: ``simulate(seed=...): -1 is less than 0 (seeds are ...)``.
+    """
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        got = repr(seed) if isinstance(seed, float) else describe_value(seed)
+        raise ScenarioError.single(None, where, f"expected a whole number, got {got}", SEED.hint)
+    value = int(seed)
+    what = SEED.problem(value)
+    if what is not None:
+        raise ScenarioError.single(None, where, what, SEED.hint)
+    return value
 
 
 # --- reading files ------------------------------------------------------------------------
@@ -185,6 +323,14 @@ def _read_with_extends(
     """Read ``path`` and, first, the files it extends; return the merged data and places."""
     doc: YamlDocument = read_yaml(path, ScenarioError, expect="a mapping of scenario fields")
     data = dict(doc.data)
+    if data and not set(data) & _TOP_LEVEL:
+        # not a scenario, and maybe not meant to be read: its keys are not shown
+        raise ScenarioError.single(
+            _shown(path),
+            "",
+            f"none of the file's {len(data)} top-level keys is a scenario field",
+            f"is this a scenario file? a scenario has {', '.join(_SCENARIO_KEYS)}, ...",
+        )
     places = doc.places()
     parent = data.pop("extends", None)
     if isinstance(data.get("network"), str):
@@ -208,11 +354,26 @@ def _read_with_extends(
     if resolved in here:
         loop = " -> ".join(_shown(p) for p in (*here, resolved))
         raise fail(f"scenarios extend each other in a loop: {loop}", "remove one extends")
-    if parent_path.is_dir():
-        raise fail(f"{parent_path} is a directory, not a scenario file")
-    if not parent_path.is_file():
+    kind = file_problem(parent_path, empty_ok=True)
+    if kind == MISSING:
         raise fail(f"file {parent_path} does not exist", "the path is relative to this file")
-    base, base_places = _read_with_extends(parent_path, here)
+    if kind is not None and kind.startswith("is a directory"):
+        raise fail(f"{parent_path} is a directory, not a scenario file")
+    if kind is not None:
+        raise fail(f"{parent_path} {kind}", "extends names another scenario .yaml file")
+    try:
+        base, base_places = _read_with_extends(parent_path, here)
+    except ScenarioError as exc:
+        # the base cannot be read: say so at this file's extends, which is what the user wrote
+        line = doc.lines.get(("extends",))
+        where = f"line {line}: extends" if line else "extends"
+        raise ScenarioError(
+            _shown(path),
+            [
+                Problem(where, f"{exc.source}: {p.where + ': ' if p.where else ''}{p.what}", p.hint)
+                for p in exc.problems
+            ],
+        ) from None
     replaced: list[Loc] = []
     merged = _merge(base, data, (), replaced)
     kept = {
@@ -255,12 +416,11 @@ def load_scenario(path: str | Path) -> Scenario:
         when the problem came through ``extends``).
     """
     path = Path(path)
-    if path.is_dir():
-        raise ScenarioError.single(
-            path, "", "is a directory, not a file", "give the path of the scenario .yaml file"
-        )
-    if not path.is_file():
+    kind = file_problem(path, empty_ok=True)
+    if kind == MISSING:
         raise ScenarioError.single(path, "", "file not found", "check the path")
+    if kind is not None and not kind.startswith("cannot"):
+        raise ScenarioError.single(path, "", kind, "give the path of the scenario .yaml file")
     data, places = _read_with_extends(path, ())
     source = str(path)
     problems = Problems()
@@ -282,17 +442,22 @@ def load_scenario(path: str | Path) -> Scenario:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         problems.extend(
-            pydantic_problems(exc, path, data=data, places=places, known_names=_field_names())
+            pydantic_problems(
+                exc, path, data=data, places=places, known_names=_field_names(), model=Scenario
+            )
         )
     network = data.get("network")
-    if isinstance(network, str) and not Path(network).is_file():
+    kind = file_problem(network) if isinstance(network, str) else None
+    if kind is not None:
         place = places.get(("network",))
         where = f"line {place[1]}: network" if place else "network"
         problems.append(
             Problem(
                 where,
-                f"file {network} does not exist",
-                "the network path is relative to the scenario file that names it",
+                f"file {network} does not exist" if kind == MISSING else f"{network} {kind}",
+                "the network path is relative to the scenario file that names it"
+                if kind == MISSING
+                else "network names a GeoJSON file",
                 None if place is None or place[0] == source else place[0],
             )
         )

@@ -16,6 +16,18 @@ from typing import Annotated, Literal, Union, get_args
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from corridor.inputs.distributions import Dist, Fixed
+from corridor.inputs.frozen import Items
+from corridor.inputs.limits import (
+    CapacityTeu,
+    CostUsdPerTeu,
+    HeadwayHours,
+    HourOfDay,
+    Hours,
+    Servers,
+    Share,
+    SpeedKmh,
+    Vehicles,
+)
 
 __all__ = [
     "ACTIVITIES",
@@ -27,15 +39,12 @@ __all__ = [
     "Activity",
     "ContinuousService",
     "DistField",
+    "Flag",
     "FleetSpec",
     "Id",
-    "NonNegFloat",
-    "PositiveFloat",
-    "PositiveInt",
     "ProcessSpec",
     "ScheduledService",
     "ServiceSpec",
-    "Share",
     "Stage",
     "Strict",
     "ThroughService",
@@ -72,21 +81,23 @@ Stage = Literal["origin", "transit", "destination"]
 
 Id = Annotated[str, Field(min_length=1, max_length=200)]
 """The id of a node, leg, flow or route, or another name in a file."""
-PositiveInt = Annotated[int, Field(gt=0)]
-PositiveFloat = Annotated[float, Field(gt=0, allow_inf_nan=False)]
-NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
-Share = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-"""A fraction from 0 to 1."""
+Flag = Annotated[bool, Field(strict=True)]
+"""``true`` or ``false``; not 1, not ``'yes'`` (YAML reads an unquoted yes as true)."""
 
 
 class Strict(BaseModel):
-    """Base of every user-facing model: unknown keys are errors; objects are frozen."""
+    """Base of every user-facing model: unknown keys are errors; objects are frozen.
+
+    Lists are validated into tuples and mappings into read-only ones (:mod:`.frozen`), so that
+    nothing inside a validated object can change either; booleans are only ``true`` and
+    ``false`` (not 1, not ``'yes'``).
+    """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _all_stages() -> list[Stage]:
-    return ["origin", "transit", "destination"]
+def _all_stages() -> tuple[Stage, ...]:
+    return ("origin", "transit", "destination")
 
 
 def _no_turnaround() -> Fixed:
@@ -108,22 +119,22 @@ class ProcessSpec(Strict):
         default="other", description="what the process does; groups the time breakdown"
     )
     time_h: DistField = Field(description="service or dwell time per job, hours")
-    servers: PositiveInt | None = Field(
+    servers: Servers | None = Field(
         default=None,
         description="parallel servers (berths, cranes, lanes, tracks); omitted = pure delay",
     )
     per: Literal["container", "vehicle"] = Field(
         default="container", description="a job is one container, or one vehicle's group"
     )
-    probability: Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)] = Field(
+    probability: Share = Field(
         default=1.0, description="share of jobs that go through this process (inspections)"
     )
-    at: list[Stage] = Field(
+    at: Items[Stage] = Field(
         default_factory=_all_stages,
         description="for containers that start here, pass through, or end here",
         min_length=1,
     )
-    cost_usd_per_teu: NonNegFloat = Field(default=0.0, description="cost per TEU served, USD")
+    cost_usd_per_teu: CostUsdPerTeu = Field(default=0.0, description="cost per TEU served, USD")
 
 
 class FleetSpec(Strict):
@@ -133,11 +144,11 @@ class FleetSpec(Strict):
     as out, unless ``return_speed_kmh`` is given), ``turnaround_h`` at home.
     """
 
-    vehicles: PositiveInt = Field(description="vehicles in the fleet, all at home at hour 0")
+    vehicles: Vehicles = Field(description="vehicles in the fleet, all at home at hour 0")
     turnaround_h: DistField = Field(
         default_factory=_no_turnaround, description="time at each end before the next run, hours"
     )
-    return_speed_kmh: PositiveFloat | None = Field(
+    return_speed_kmh: SpeedKmh | None = Field(
         default=None, description="speed of the empty run back; omitted = same time as out"
     )
 
@@ -159,15 +170,13 @@ class ScheduledService(Strict):
     """
 
     type: Literal["scheduled"]
-    capacity_teu: PositiveFloat = Field(description="TEU that fit on one departure")
-    headway_h: PositiveFloat | None = Field(default=None, description="hours between departures")
-    offset_h: NonNegFloat = Field(
-        default=0.0, description="hour of the first departure (with headway_h)"
-    )
-    weekdays: list[Weekday] | None = Field(
+    capacity_teu: CapacityTeu = Field(description="TEU that fit on one departure")
+    headway_h: HeadwayHours | None = Field(default=None, description="hours between departures")
+    offset_h: Hours = Field(default=0.0, description="hour of the first departure (with headway_h)")
+    weekdays: Items[Weekday] | None = Field(
         default=None, description="days with a departure (instead of headway_h)"
     )
-    departure_time_h: Annotated[float, Field(ge=0, lt=24, allow_inf_nan=False)] = Field(
+    departure_time_h: HourOfDay = Field(
         default=0.0, description="hour of day of each departure (with weekdays)"
     )
     fleet: FleetSpec | None = Field(
@@ -192,8 +201,8 @@ class WhenFullService(Strict):
     since its first container was ready (block trains, feeder ships)."""
 
     type: Literal["when_full"]
-    capacity_teu: PositiveFloat = Field(description="TEU that fill a vehicle")
-    max_wait_h: NonNegFloat = Field(
+    capacity_teu: CapacityTeu = Field(description="TEU that fill a vehicle")
+    max_wait_h: Hours = Field(
         description="longest wait after the first container, hours; then it leaves part-full"
     )
     fleet: FleetSpec | None = Field(

@@ -9,13 +9,27 @@ are in the scenario's own calendar. The model turns windows into hours of a run.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated, Any, Union
 
 from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from corridor.inputs.distributions import Dist
-from corridor.inputs.specs import Id, NonNegFloat, PositiveFloat, Strict
+from corridor.inputs.frozen import Items
+from corridor.inputs.limits import (
+    CALENDAR_END,
+    EARLIEST_DATE,
+    REFERENCE,
+    DayOffset,
+    Factor,
+    Servers,
+    StormRate,
+    WindowHours,
+    bound_error,
+)
+from corridor.inputs.specs import Id, Strict
+from corridor.inputs.yamlio import describe_value
 
 __all__ = [
     "CapacityChange",
@@ -25,12 +39,40 @@ __all__ = [
     "MonthDay",
     "Season",
     "StormSpec",
+    "moment_text",
 ]
 
 
-def _date_to_midnight(value: Any) -> Any:
+_ISO_MOMENT = re.compile(
+    r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?"
+)
+_DATE_HINT = "write 2025-03-01 or 2025-03-01 08:00:00"
+
+
+def _a_moment(value: Any) -> Any:
+    """Before-validator: a date means its midnight; a number or other text is refused.
+
+    pydantic would read ``20250101`` (an integer) or ``'20250101'`` as a Unix timestamp, a
+    moment of 1970.
+    """
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, (bool, int, float)):
+        hint = _DATE_HINT
+        digits = str(value) if isinstance(value, int) and not isinstance(value, bool) else ""
+        if len(digits) == 8:
+            hint = f"write {digits[:4]}-{digits[4:6]}-{digits[6:]}; a number is not a date"
+        raise PydanticCustomError(
+            "corridor_date",
+            f"expected a date written YYYY-MM-DD, got {describe_value(value)}",
+            {"hint": hint},
+        )
+    if isinstance(value, str) and not _ISO_MOMENT.fullmatch(value.strip()):
+        raise PydanticCustomError(
+            "corridor_date",
+            f"expected a date written YYYY-MM-DD, got {describe_value(value)}",
+            {"hint": _DATE_HINT},
+        )
     return value
 
 
@@ -45,12 +87,34 @@ def _no_time_zone(value: dt.datetime) -> dt.datetime:
     return value
 
 
+def moment_text(value: dt.datetime) -> str:
+    """A moment as written in a file: ``2025-03-01``, or ``2025-03-01 08:00:00``."""
+    return str(value.date()) if value.time() == dt.time() else value.isoformat(sep=" ")
+
+
+def _in_calendar(value: dt.datetime) -> dt.datetime:
+    if value < EARLIEST_DATE:
+        raise bound_error(
+            f"{moment_text(value)} is before {EARLIEST_DATE.date()}",
+            f"dates are from {EARLIEST_DATE.date()}; {REFERENCE}",
+        )
+    if value >= CALENDAR_END:
+        raise bound_error(
+            f"{moment_text(value)} is not before {CALENDAR_END.date()}",
+            f"results are tabulated in pandas, whose calendar ends on {CALENDAR_END.date()}; "
+            f"{REFERENCE}",
+        )
+    return value
+
+
 Moment = Annotated[
     dt.datetime,
-    BeforeValidator(_date_to_midnight, json_schema_input_type=Union[dt.date, dt.datetime]),
+    BeforeValidator(_a_moment, json_schema_input_type=Union[dt.date, dt.datetime]),
     AfterValidator(_no_time_zone),
+    AfterValidator(_in_calendar),
 ]
-"""A calendar moment without time zone; a date alone means its midnight."""
+"""A calendar moment without time zone, from 1900-01-01 to before 2262-04-11; a date alone
+means its midnight."""
 
 
 def _month_day(value: str) -> str:
@@ -80,15 +144,13 @@ class _Window(Strict):
 
     start: Moment | None = Field(default=None, description="calendar start")
     end: Moment | None = Field(default=None, description="calendar end (exclusive)")
-    start_day: NonNegFloat | None = Field(
+    start_day: DayOffset | None = Field(
         default=None, description="start, days after the scenario's start_date"
     )
-    end_day: NonNegFloat | None = Field(
+    end_day: DayOffset | None = Field(
         default=None, description="end, days after the scenario's start_date"
     )
-    duration_h: PositiveFloat | None = Field(
-        default=None, description="length, hours (with a start)"
-    )
+    duration_h: WindowHours | None = Field(default=None, description="length, hours (with a start)")
     annual_from: MonthDay | None = Field(default=None, description="MM-DD, every year")
     annual_to: MonthDay | None = Field(default=None, description="MM-DD, every year (inclusive)")
 
@@ -136,10 +198,17 @@ def _one_is_a_list(value: Any) -> Any:
     return [value] if isinstance(value, str) else value
 
 
+def _at_least_one_item(schema: dict[str, Any]) -> None:
+    # pydantic writes the length of the tuple as minLength, which JSON Schema applies to the
+    # string form only; the list form is what needs an item
+    schema.pop("minLength", None)
+    schema["minItems"] = 1
+
+
 Elements = Annotated[
-    list[Id],
+    Items[Id],
     BeforeValidator(_one_is_a_list, json_schema_input_type=Union[str, list[str]]),
-    Field(min_length=1),
+    Field(min_length=1, json_schema_extra=_at_least_one_item),
 ]
 
 
@@ -159,7 +228,7 @@ class StormSpec(Strict):
 
     name: Id = Field(description="unique name; also names the storms' random stream")
     elements: Elements = Field(description="node and leg ids that every storm closes")
-    rate_per_month: Annotated[list[NonNegFloat], Field(min_length=12, max_length=12)] = Field(
+    rate_per_month: Annotated[Items[StormRate], Field(min_length=12, max_length=12)] = Field(
         description="mean storms starting per month, January to December"
     )
     duration_h: Dist = Field(description="length of each storm, hours")
@@ -169,15 +238,13 @@ class Season(_Window):
     """Slower or smaller service on legs during a window (ice, low water)."""
 
     name: Id = Field(description="unique name")
-    legs: Annotated[list[Id], Field(min_length=1)] = Field(description="leg ids affected")
-    speed_factor: Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)] = Field(
-        default=1.0, description="multiplies speed (0.5 = half as fast)"
-    )
+    legs: Annotated[Items[Id], Field(min_length=1)] = Field(description="leg ids affected")
+    speed_factor: Factor = Field(default=1.0, description="multiplies speed (0.5 = half as fast)")
     extra_delay_h: Dist | None = Field(default=None, description="added to each run's delay, hours")
-    capacity_factor: Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)] = Field(
+    capacity_factor: Factor = Field(
         default=1.0, description="multiplies capacity_teu per departure"
     )
-    headway_factor: Annotated[float, Field(gt=0, le=100, allow_inf_nan=False)] = Field(
+    headway_factor: Factor = Field(
         default=1.0, description="multiplies headway_h (2 = half as many departures)"
     )
 
@@ -187,9 +254,9 @@ class CapacityChange(Strict):
 
     node: Id = Field(description="node id")
     process: Id = Field(description="process name at that node")
-    servers: Annotated[int, Field(gt=0)] = Field(description="servers from then on")
+    servers: Servers = Field(description="servers from then on")
     at: Moment | None = Field(default=None, description="calendar moment of the change")
-    at_day: NonNegFloat | None = Field(
+    at_day: DayOffset | None = Field(
         default=None, description="days after the scenario's start_date"
     )
 

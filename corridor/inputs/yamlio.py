@@ -6,7 +6,12 @@ YAML is read with PyYAML's safe loader (no object construction, no code). On top
 - aliases (``*name``) may not expand the document beyond :data:`MAX_YAML_NODES` values, nor
   refer to themselves, so a "billion laughs" file is refused instead of exhausting memory;
 - the line of every key and value is kept, so that errors found later say where they are;
-- a file over :data:`MAX_YAML_BYTES` is refused before it is parsed.
+- a file over :data:`MAX_YAML_BYTES` is refused before it is parsed, and a path that is not a
+  regular file (a directory, a FIFO, ``/dev/null``) before it is opened;
+- numbers in scientific notation are numbers whether or not they have a dot: YAML 1.1 reads
+  ``1e-9`` and ``1E5`` as text but ``1.0e-9`` as a number; here all are numbers (as in YAML 1.2);
+- a file that does not hold a mapping is refused without echoing what it holds (it may be any
+  file on the machine, named by mistake).
 
 :func:`describe_value` and :func:`show_value` render a value in YAML words for messages (also
 those of :mod:`corridor.inputs.pydantic_errors`, which places problems with the lines kept here).
@@ -16,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +30,7 @@ from typing import Any, TypeVar
 import yaml
 
 from corridor.errors import InputError, Problem, format_location
+from corridor.inputs.paths import MISSING, file_problem
 
 __all__ = [
     "MAX_YAML_BYTES",
@@ -32,6 +39,7 @@ __all__ = [
     "Place",
     "YamlDocument",
     "describe_value",
+    "kind_of",
     "line_of",
     "load_yaml_file",
     "place_of",
@@ -82,6 +90,14 @@ def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> Any:
 
 
 _SafeLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+# Scientific notation without a dot or without a sign in the exponent (1e-9, 1E5, -2e+3, 1.5e9)
+# is text in YAML 1.1, which PyYAML follows; YAML 1.2 and every other reader make it a number.
+_SafeLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)[eE][-+]?[0-9]+$"),
+    list("-+0123456789."),
+)
 
 
 def _expanded_size(root: yaml.Node) -> int | None:
@@ -192,6 +208,9 @@ def read_yaml(path: Path, error: type[InputError], expect: str = "a mapping") ->
         and column), has duplicate keys (each with its line), expands too far through aliases,
         is empty, or is not a mapping with text keys.
     """
+    kind = file_problem(path, empty_ok=True)
+    if kind is not None and kind != MISSING and not kind.startswith("cannot"):
+        raise error.single(path, "", kind, f"give the path of a file holding {expect}")
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -266,7 +285,8 @@ def read_yaml(path: Path, error: type[InputError], expect: str = "a mapping") ->
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        raise error.single(path, "", f"the file holds {describe_value(data)}; expected {expect}")
+        # the kind only: the file may be any file on the machine, named by mistake
+        raise error.single(path, "", f"the file holds {kind_of(data)}; expected {expect}")
     bad_keys = [k for k in data if not isinstance(k, str)]
     if bad_keys:
         raise error.single(path, "", f"top-level keys must be names, got {bad_keys[0]!r}")
@@ -320,6 +340,11 @@ def describe_value(value: object) -> str:
     if isinstance(value, (int, float)):
         return f"a number ({show_value(value)})"
     return f"a {type(value).__name__}"
+
+
+def kind_of(value: object) -> str:
+    """A value's kind in YAML words, without the value: ``text``, ``a list``, ``a number``."""
+    return describe_value(value).split(" (", 1)[0]
 
 
 def show_value(value: object) -> str:

@@ -55,7 +55,7 @@ def apply_changes(network: Network, scenario: Scenario, problems: Problems) -> N
 
 
 def _changed_node(node: Node, change: NodeChange, problems: Problems) -> Node:
-    if isinstance(change.processes, list):  # a whole new list of processes
+    if isinstance(change.processes, tuple):  # a whole new list of processes
         seen: set[str] = set()
         for i, p in enumerate(change.processes):
             if p.name in seen:

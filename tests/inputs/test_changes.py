@@ -27,7 +27,7 @@ def test_node_processes_as_a_list_replace_them(folder: Path) -> None:
         )
     )
     processes = scenario.nodes["B"].processes
-    assert isinstance(processes, list)
+    assert isinstance(processes, tuple)
     assert processes[0].time_h == Fixed(value=4)
 
 
@@ -68,7 +68,8 @@ def test_process_change_with_an_unknown_key_is_named(folder: Path) -> None:
     text = extra_error(folder, "nodes:\n  B: {processes: {border: {time_factr: 0.5}}}\n")
     assert text == (
         "s.yaml: line 3: nodes.B.processes.border.time_factr: unknown field 'time_factr' "
-        "(did you mean 'time_factor'?)"
+        "(did you mean 'time_factor'? a process's change takes activity, time_h, time_factor, "
+        "servers, extra_servers, per, probability, at, cost_usd_per_teu, remove)"
     )
 
 
@@ -77,7 +78,11 @@ def test_process_in_a_list_shows_no_union_branch_labels(folder: Path) -> None:
         folder,
         "nodes:\n  B: {processes: [{name: a, time_h: {dist: lognormal, mean: 3, cv: -1}}]}\n",
     )
-    assert text == "s.yaml: line 3: nodes.B.processes[0].time_h.cv: -1 must be > 0"
+    assert text == (
+        "s.yaml: line 3: nodes.B.processes[0].time_h.cv: -1 is less than 0.001 (below 0.001 a "
+        "duration is fixed (write the number); above 20 it is not a duration; see Limits in "
+        "docs/scenario-reference.md)"
+    )
 
 
 def test_misspelt_activity_lists_the_activities(folder: Path) -> None:
@@ -123,7 +128,8 @@ def test_leg_service_with_an_unknown_key_is_named(folder: Path) -> None:
     text = extra_error(folder, "legs:\n  ab: {service: {headwy_h: 84}}\n")
     assert text == (
         "s.yaml: line 3: legs.ab.service.headwy_h: unknown field 'headwy_h' "
-        "(did you mean 'headway_h'?)"
+        "(did you mean 'headway_h'? a leg's service takes type, capacity_teu, headway_h, "
+        "offset_h, weekdays, departure_time_h, max_wait_h, fleet)"
     )
 
 
@@ -131,7 +137,7 @@ def test_leg_service_key_that_its_type_lacks_is_an_error(folder: Path) -> None:
     text = extra_error(folder, "legs:\n  ab: {service: {type: continuous, capacity_teu: 30}}\n")
     assert text == (
         "s.yaml: line 3: legs.ab.service.capacity_teu: a continuous service has no field "
-        "'capacity_teu'"
+        "'capacity_teu' (it takes type, fleet)"
     )
 
 
@@ -143,7 +149,9 @@ def test_leg_service_values_are_checked(folder: Path) -> None:
         "s.yaml: 2 problems\n"
         "  - s.yaml: line 3: legs.ab.service.weekdays[1]: 'thurs' is not one of 'mon', 'tue', "
         "'wed', 'thu', 'fri', 'sat', 'sun' (did you mean 'thu'?)\n"
-        "  - s.yaml: line 3: legs.ab.service.fleet.vehicles: 0 must be > 0"
+        "  - s.yaml: line 3: legs.ab.service.fleet.vehicles: 0 is less than 1 (a fleet has 1 to "
+        "10,000 vehicles, more than any operator runs on one line; leave fleet out for no "
+        "limit; see Limits in docs/scenario-reference.md)"
     )
 
 

@@ -132,32 +132,105 @@ def test_triangular_mode_outside_low_high_is_an_error() -> None:
     )
 
 
-def test_negative_value_is_an_error() -> None:
-    assert error_of({"dist": "uniform", "low": -1, "high": 2}) == "time_h.low: -1 must be >= 0"
-
-
-def test_negative_bare_number_is_an_error_at_the_field() -> None:
-    assert error_of(-3) == "time_h: -3 must be >= 0"
-
-
-@pytest.mark.parametrize(
-    ("value", "shown"), [(math.nan, "nan"), (math.inf, "inf"), (-math.inf, "-inf")]
+_HOURS = (
+    "(durations are from 0 to 10 years; a longer one is a mistake of units; see Limits in "
+    "docs/scenario-reference.md)"
 )
-def test_nan_and_inf_are_errors(value: float, shown: str) -> None:
-    assert error_of({"dist": "exponential", "mean": value}) == (
-        f"time_h.mean: {shown} must be a finite number"
+_CV = (
+    "(below 0.001 a duration is fixed (write the number); above 20 it is not a duration; see "
+    "Limits in docs/scenario-reference.md)"
+)
+
+
+def test_negative_value_is_an_error() -> None:
+    assert error_of({"dist": "uniform", "low": -1, "high": 2}) == (
+        f"time_h.low: -1 is less than 0 h {_HOURS}"
     )
 
 
-@pytest.mark.parametrize("cv", [0, -0.5])
-def test_cv_not_above_zero_is_an_error(cv: float) -> None:
-    assert error_of({"dist": "lognormal", "mean": 10, "cv": cv}) == (
-        f"time_h.cv: {cv:g} must be > 0"
+def test_negative_bare_number_is_an_error_at_the_field() -> None:
+    assert error_of(-3) == f"time_h: -3 is less than 0 h {_HOURS}"
+
+
+@pytest.mark.parametrize(
+    ("value", "what"),
+    [
+        (math.nan, "nan is not a number"),
+        (math.inf, "inf is more than 87,660 h"),
+        (-math.inf, "-inf must be more than 0 h"),
+    ],
+)
+def test_nan_and_inf_are_errors(value: float, what: str) -> None:
+    assert error_of({"dist": "exponential", "mean": value}) == f"time_h.mean: {what} {_HOURS}"
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        87_661,
+        {"dist": "uniform", "low": 0, "high": 1e300},
+        {"dist": "normal", "mean": 5, "sd": 1e6},
+        {"dist": "empirical", "values": [1, 1e9]},
+    ],
+)
+def test_durations_over_ten_years_are_errors(form: Any) -> None:
+    assert " is more than 87,660 h (durations are from 0 to 10 years;" in error_of(form)
+
+
+def test_gamma_mean_over_ten_years_is_an_error() -> None:
+    assert error_of({"dist": "gamma", "shape": 1000, "scale": 1000}) == (
+        f"time_h: shape x scale, the mean, is 1000000 h, more than 87,660 h {_HOURS}"
+    )
+
+
+@pytest.mark.parametrize(("cv", "shown"), [(0, "0"), (-0.5, "-0.5"), (1e-200, "1e-200")])
+def test_cv_below_a_thousandth_is_an_error(cv: float, shown: str) -> None:
+    assert error_of({"dist": "gamma", "mean": 10, "cv": cv}) == (
+        f"time_h.cv: {shown} is less than 0.001 {_CV}"
     )
 
 
 def test_zero_mean_exponential_is_an_error() -> None:
-    assert error_of({"dist": "exponential", "mean": 0}) == "time_h.mean: 0 must be > 0"
+    assert error_of({"dist": "exponential", "mean": 0}) == (
+        f"time_h.mean: 0 must be more than 0 h {_HOURS}"
+    )
+
+
+def test_text_for_a_parameter_is_refused_with_a_hint() -> None:
+    assert error_of({"dist": "exponential", "mean": "3"}) == (
+        "time_h.mean: expected a number, got text ('3') (write 3 without quotes)"
+    )
+
+
+def test_exponential_given_a_rate_names_its_mean() -> None:
+    assert error_of({"dist": "exponential", "rate": 0.5}) == (
+        "time_h.mean: required field is missing (an exponential distribution takes dist, mean)\n"
+        "time_h.rate: unknown field 'rate' (an exponential distribution takes dist, mean)"
+    )
+
+
+def test_huge_weights_are_normalised_without_overflow() -> None:
+    spec = dist({"dist": "empirical", "values": [1, 3], "weights": [1e308, 1e308]})
+    kind, params, mean = spec.sampler_args()
+    assert (kind, params, mean) == ("empirical", (1.0, 3.0, 0.5, 0.5), 2.0)
+    assert sampler_of(spec).draw(np.random.default_rng(1)) in (1.0, 3.0)
+
+
+def test_ordinary_weights_are_divided_by_their_sum_as_before() -> None:
+    weights = (0.1, 0.2, 0.7)
+    spec = dist({"dist": "empirical", "values": [1, 2, 3], "weights": list(weights)})
+    assert spec.sampler_args()[1][3:] == tuple(w / sum(weights) for w in weights)
+
+
+def test_infinite_weight_is_an_error() -> None:
+    assert error_of({"dist": "empirical", "values": [1], "weights": [math.inf]}) == (
+        "time_h.weights[0]: inf is not a finite number (weights are relative; only their "
+        "ratios matter; see Limits in docs/scenario-reference.md)"
+    )
+
+
+def test_scaled_may_pass_the_bound_of_a_file() -> None:
+    assert dist(80_000).scaled(100).mean == 8_000_000
 
 
 def test_misspelt_dist_lists_the_valid_names() -> None:

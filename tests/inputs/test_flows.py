@@ -74,3 +74,28 @@ def test_empty_route_is_an_error(folder: Path) -> None:
     assert extra_error(folder, "routes: {r1: []}\n") == (
         "s.yaml: line 2: routes.r1: needs at least 1 item, got 0"
     )
+
+
+def test_unknown_key_in_a_flow_suggests_only_keys_of_a_flow(folder: Path) -> None:
+    # a top-level name ("closures") is not a key of a flow, so it is not suggested
+    text = extra_error(
+        folder,
+        "flows:\n  - {id: f1, origin: A, destination: C, teu_per_day: 10, routes: [r1], "
+        "closure: x}\n",
+    )
+    assert text == (
+        "s.yaml: line 3: flows[0].closure: unknown field 'closure' (a flow takes id, origin, "
+        "destination, teu_per_day, arrival, growth_pct_per_year, share_40ft, routes)"
+    )
+
+
+def test_misspelt_key_in_a_flow_is_suggested_among_the_keys_of_a_flow(folder: Path) -> None:
+    text = extra_error(
+        folder,
+        "flows:\n  - {id: f1, origin: A, destination: C, teu_per_dy: 10, routes: [r1]}\n",
+    )
+    assert text.endswith(
+        "flows[0].teu_per_dy: unknown field 'teu_per_dy' (did you mean 'teu_per_day'? a flow "
+        "takes id, origin, destination, teu_per_day, arrival, growth_pct_per_year, share_40ft, "
+        "routes)"
+    )

@@ -172,7 +172,8 @@ def test_unknown_property_named_like_a_service_type_is_named(folder: Path) -> No
     assert network_error(folder, doc) == (
         "net.geojson: 2 problems\n"
         "  - net.geojson: features[3] (node D).processes[0].fixed: unknown field 'fixed' "
-        "(check the spelling)\n"
+        "(a process takes name, activity, time_h, servers, per, probability, at, "
+        "cost_usd_per_teu)\n"
         "  - net.geojson: features[3] (node D).through: unknown field 'through' (fields are: "
         "country, id, kind, name, notes, processes, source)"
     )

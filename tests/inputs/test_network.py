@@ -37,7 +37,7 @@ def test_node_processes_are_parsed_in_order(mini: Network) -> None:
     assert (unload.name, unload.servers, unload.time_h.mean) == ("unload", 2, 4.0)
     assert customs.time_h.dist == "lognormal"
     assert customs.time_h.mean == pytest.approx(24.0)
-    assert customs.at == ["origin", "destination"]
+    assert customs.at == ("origin", "destination")
 
 
 def test_leg_fields_come_from_properties(mini: Network) -> None:
@@ -69,7 +69,7 @@ def test_services_of_each_type_are_parsed(mini: Network) -> None:
     assert isinstance(sea, ScheduledService)
     assert (sea.capacity_teu, sea.headway_h) == (300.0, 72.0)
     assert isinstance(rail, WhenFullService)
-    assert mini.legs["RAIL_W_E"].service.weekdays == ["mon", "thu"]  # type: ignore[union-attr]
+    assert mini.legs["RAIL_W_E"].service.weekdays == ("mon", "thu")  # type: ignore[union-attr]
     fleet = mini.legs["ROAD_S_B"].service.fleet
     assert fleet is not None
     assert fleet.vehicles == 40

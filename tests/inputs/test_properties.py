@@ -81,18 +81,61 @@ def test_non_positive_length_is_an_error(write_json: WriteJson, length_km: float
     features = small_features()
     features[2]["properties"]["length_km"] = length_km
     assert load_error(write_json, features).endswith(
-        f"features[2] (leg L1).length_km: {length_km!r} must be > 0 (leave length_km out to use "
-        "the geodesic length of the geometry)"
+        f"features[2] (leg L1).length_km: {length_km:g} must be more than 0 km (leave length_km "
+        "out to use the geodesic length of the geometry; the Earth is 40,075 km round; see "
+        "Limits in docs/scenario-reference.md)"
     )
 
 
-@pytest.mark.parametrize("speed_kmh", [0, -40])
-def test_non_positive_speed_is_an_error(write_json: WriteJson, speed_kmh: float) -> None:
+def test_length_around_the_earth_is_an_error(write_json: WriteJson) -> None:
     features = small_features()
-    features[2]["properties"]["speed_kmh"] = speed_kmh
-    assert f"features[2] (leg L1).speed_kmh: {speed_kmh!r} must be > 0" in (
+    features[2]["properties"]["length_km"] = 1e300
+    assert "features[2] (leg L1).length_km: 1e+300 is more than 40,000 km (" in (
         load_error(write_json, features)
     )
+
+
+@pytest.mark.parametrize("speed_kmh", [0, -40, 0.05])
+def test_speed_below_a_tenth_of_a_km_an_hour_is_an_error(
+    write_json: WriteJson, speed_kmh: float
+) -> None:
+    features = small_features()
+    features[2]["properties"]["speed_kmh"] = speed_kmh
+    assert f"features[2] (leg L1).speed_kmh: {speed_kmh:g} is less than 0.1 km/h (" in (
+        load_error(write_json, features)
+    )
+
+
+@pytest.mark.parametrize(
+    ("value", "got"), [("1900", "text ('1900') (write 1900 without quotes)"), (True, "a boolean")]
+)
+def test_length_as_text_or_boolean_is_refused(
+    write_json: WriteJson, value: object, got: str
+) -> None:
+    features = small_features()
+    features[2]["properties"]["length_km"] = value
+    assert f"features[2] (leg L1).length_km: expected a number, got {got}" in (
+        load_error(write_json, features)
+    )
+
+
+def test_servers_beyond_any_node_are_an_error(write_json: WriteJson) -> None:
+    features = small_features()
+    features[0]["properties"]["processes"] = [{"name": "p", "time_h": 1, "servers": 10**12}]
+    assert "features[0] (node A).processes[0].servers: 1000000000000 is more than 10,000 (" in (
+        load_error(write_json, features)
+    )
+
+
+def test_unknown_key_in_a_distribution_names_its_parameters(write_json: WriteJson) -> None:
+    features = small_features()
+    features[0]["properties"]["processes"] = [
+        {"name": "p", "time_h": {"dist": "exponential", "rate": 2}}
+    ]
+    assert (
+        "features[0] (node A).processes[0].time_h.rate: unknown field 'rate' (an exponential "
+        "distribution takes dist, mean)"
+    ) in load_error(write_json, features)
 
 
 def test_both_speed_and_running_time_is_an_error(write_json: WriteJson) -> None:
@@ -147,7 +190,9 @@ def test_error_inside_a_process_distribution_names_its_place(write_json: WriteJs
     bad = {"name": "customs", "time_h": {"dist": "lognormal", "mean": -3, "cv": 0.5}}
     features[0]["properties"]["processes"] = [bad]
     assert load_error(write_json, features).endswith(
-        "features[0] (node A).processes[0].time_h.mean: -3 must be > 0"
+        "features[0] (node A).processes[0].time_h.mean: -3 must be more than 0 h (durations are "
+        "from 0 to 10 years; a longer one is a mistake of units; see Limits in "
+        "docs/scenario-reference.md)"
     )
 
 
@@ -158,3 +203,13 @@ def test_text_for_a_distribution_is_an_error(write_json: WriteJson) -> None:
         "features[2] (leg L1).delay_h: 'two days' is not a distribution (give a number (fixed) "
         'or e.g. {"dist": "lognormal", "mean": 12, "cv": 0.5})'
     )
+
+
+def test_line_longer_than_the_earth_is_round_is_an_error(write_json: WriteJson) -> None:
+    features = small_features()
+    # three half-way-round segments along the equator: about 60,000 km
+    zigzag = [[50.0, 40.0], [50.0, 0.0], [-129.0, 0.0], [50.0, 0.0], [-129.0, 0.0], [51.0, 40.0]]
+    features[2]["geometry"]["coordinates"] = zigzag
+    message = load_error(write_json, features)
+    assert "features[2] (leg L1).geometry: the line is " in message
+    assert " km long, more than 40,000 km (fix the geometry or give length_km;" in message

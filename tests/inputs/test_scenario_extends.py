@@ -13,7 +13,7 @@ def test_extends_merges_mappings_key_by_key() -> None:
     # base.yaml gives capacity_teu and cost; variant.yaml adds weekdays to the same leg
     assert variant.legs["RAIL_W_E"].service == {
         "capacity_teu": 120.0,
-        "weekdays": ["mon", "wed", "fri"],
+        "weekdays": ("mon", "wed", "fri"),
     }
     assert variant.legs["RAIL_W_E"].cost_usd_per_teu == 500
 
@@ -33,7 +33,7 @@ def test_extends_follows_a_chain_of_files() -> None:
     scenario = load_scenario(DATA / "variant-of-variant.yaml")
     assert (scenario.name, scenario.seed, scenario.horizon_days) == ("variant-of-variant", 99, 30)
     assert scenario.legs["RAIL_W_E"].co2e_kg_per_teu_km == 0.03
-    assert scenario.legs["RAIL_W_E"].service["weekdays"] == ["mon", "wed", "fri"]
+    assert scenario.legs["RAIL_W_E"].service["weekdays"] == ("mon", "wed", "fri")
     assert scenario.nodes["BORDER"].processes == {
         "border": scenario.nodes["BORDER"].processes["border"]
     }
@@ -86,16 +86,21 @@ def test_problem_from_the_base_file_names_the_base_file_and_its_line(folder: Pat
     write(folder, MINIMAL.replace("teu_per_day: 10", "teu_per_day: -10"), "base.yaml")
     path = write(folder, "extends: base.yaml\nname: variant\n")
     assert error_text(path) == (
-        f"{folder / 'base.yaml'}: line 6: flows[0].teu_per_day: -10 must be > 0"
+        f"{folder / 'base.yaml'}: line 6: flows[0].teu_per_day: -10 is less than 0.001 TEU/day "
+        "(one flow: from a TEU every 3 years to about the world's largest port (Shanghai: "
+        "135,000 TEU a day); see Limits in docs/scenario-reference.md)"
     )
 
 
 def test_problem_in_the_variant_names_the_variant_and_its_line(folder: Path) -> None:
-    assert extra_error(folder, "name: v\nseed: -4\n") == "s.yaml: line 3: seed: -4 must be >= 0"
+    assert extra_error(folder, "name: v\nseed: -4\n") == (
+        "s.yaml: line 3: seed: -4 is less than 0 (seeds are whole numbers from 0 to 2**63 - 1; "
+        "see Limits in docs/scenario-reference.md)"
+    )
 
 
 def test_value_replaced_by_the_variant_is_placed_in_the_variant(folder: Path) -> None:
     text = extra_error(
         folder, "flows:\n  - {id: f1, origin: A, destination: C, teu_per_day: 0, routes: [r1]}\n"
     )
-    assert text == "s.yaml: line 3: flows[0].teu_per_day: 0 must be > 0"
+    assert text.startswith("s.yaml: line 3: flows[0].teu_per_day: 0 is less than 0.001 TEU/day")

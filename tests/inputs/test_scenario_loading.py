@@ -6,10 +6,12 @@ import datetime as dt
 import logging
 from pathlib import Path
 
+import numpy as np
 import pytest
 
+from corridor.errors import ScenarioError
 from corridor.inputs.distributions import Lognormal
-from corridor.inputs.scenario import load_scenario
+from corridor.inputs.scenario import check_seed, load_scenario
 from corridor.run import simulate
 from tests.inputs.scenario_files import (
     DATA,
@@ -28,13 +30,13 @@ def test_minimal_scenario_loads(folder: Path) -> None:
     scenario = load_scenario(write(folder, MINIMAL))
     assert scenario.name == "s"
     assert scenario.flows[0].routes == {"r1": 1.0}
-    assert scenario.routes == {"r1": ["ab", "bc"]}
+    assert scenario.routes == {"r1": ("ab", "bc")}
 
 
 def test_defaults_of_optional_fields(folder: Path) -> None:
     scenario = load_scenario(write(folder, MINIMAL))
     assert (scenario.warmup_days, scenario.seed, scenario.description) == (0.0, 0, "")
-    assert (scenario.nodes, scenario.legs, scenario.closures) == ({}, {}, [])
+    assert (scenario.nodes, scenario.legs, scenario.closures) == ({}, {}, ())
     flow = scenario.flows[0]
     assert (flow.arrival, flow.growth_pct_per_year, flow.share_40ft) == ("poisson", 0.0, 0.5)
     assert (scenario.outputs.stages, scenario.outputs.resources) == (True, True)
@@ -94,14 +96,17 @@ def test_fields_the_loader_sets_are_not_file_keys(folder: Path) -> None:
 
 def test_unknown_top_level_key_is_named_with_a_suggestion(folder: Path) -> None:
     assert extra_error(folder, "horizon_dys: 3\n") == (
-        "s.yaml: line 2: horizon_dys: unknown field 'horizon_dys' (did you mean 'horizon_days'?)"
+        "s.yaml: line 2: horizon_dys: unknown field 'horizon_dys' (did you mean 'horizon_days'? "
+        "a scenario takes name, description, network, start_date, horizon_days, warmup_days, "
+        "seed, flows, routes, nodes, legs, closures, storms, seasons, capacity_changes, outputs)"
     )
 
 
 def test_unknown_nested_key_is_named_with_its_path(folder: Path) -> None:
     text = extra_error(folder, "outputs: {stages: true, resource: false}\n")
     assert text == (
-        "s.yaml: line 2: outputs.resource: unknown field 'resource' (did you mean 'resources'?)"
+        "s.yaml: line 2: outputs.resource: unknown field 'resource' (did you mean 'resources'? "
+        "outputs takes stages, resources)"
     )
 
 
@@ -119,8 +124,11 @@ def test_every_problem_of_the_file_is_reported_at_once(folder: Path) -> None:
     assert text == (
         "s.yaml: 3 problems\n"
         "  - s.yaml: line 4: name: must not be empty\n"
-        "  - s.yaml: line 3: horizon_days: 0 must be > 0\n"
-        "  - s.yaml: line 2: seed: -1 must be >= 0"
+        "  - s.yaml: line 3: horizon_days: 0 must be more than 0 days (a run lasts up to 60 years "
+        "and ends before 2262-04-11, where pandas' calendar ends; see Limits in "
+        "docs/scenario-reference.md)\n"
+        "  - s.yaml: line 2: seed: -1 is less than 0 (seeds are whole numbers from 0 to 2**63 - 1; "
+        "see Limits in docs/scenario-reference.md)"
     )
 
 
@@ -168,7 +176,7 @@ def test_with_changes_keeps_distributions(folder: Path) -> None:
     )
     changed = load_scenario(path).with_changes(seed=1)
     processes = changed.nodes["B"].processes
-    assert isinstance(processes, list)
+    assert isinstance(processes, tuple)
     assert processes[0].time_h == Lognormal(dist="lognormal", mean=3, cv=1)
 
 
@@ -202,7 +210,7 @@ def test_documented_variant_halves_the_border_and_changes_the_timetable() -> Non
     changes = scenario.nodes["INB"].processes
     assert isinstance(changes, dict)
     assert changes["border"].time_factor == 0.5
-    assert scenario.legs["BND-INB-rail"].service == {"weekdays": ["mon", "tue", "thu", "sat"]}
+    assert scenario.legs["BND-INB-rail"].service == {"weekdays": ("mon", "tue", "thu", "sat")}
 
 
 @pytest.mark.slow
@@ -212,3 +220,57 @@ def test_documented_example_runs() -> None:
     )
     trips = simulate(scenario).trips
     assert trips["delivered_h"].notna().sum() > 100
+
+
+# --- numbers are numbers, seeds are seeds ----------------------------------------------------
+
+
+def test_true_is_not_a_number_of_days(folder: Path) -> None:
+    assert extra_error(folder, "horizon_days: true\n") == (
+        "s.yaml: line 2: horizon_days: expected a number, got a boolean (true) (true and false "
+        "are not numbers)"
+    )
+
+
+def test_number_in_quotes_is_text(folder: Path) -> None:
+    assert extra_error(folder, "horizon_days: '30'\n") == (
+        "s.yaml: line 2: horizon_days: expected a number, got text ('30') (write 30 without quotes)"
+    )
+
+
+def test_whole_number_with_a_decimal_point_is_refused(folder: Path) -> None:
+    assert extra_error(folder, "seed: 3.0\n") == (
+        "s.yaml: line 2: seed: expected a whole number, got 3.0 (write 3)"
+    )
+
+
+def test_one_is_not_true(folder: Path) -> None:
+    assert extra_error(folder, "outputs: {stages: 1}\n") == (
+        "s.yaml: line 2: outputs.stages: expected true or false, got a number (1)"
+    )
+
+
+@pytest.mark.parametrize("seed", [0, 7, 2**63 - 1, np.int64(5)])
+def test_check_seed_accepts_what_a_file_may_hold(seed: object) -> None:
+    assert check_seed(seed, "simulate(seed=...)") == int(seed)  # type: ignore[call-overload]
+
+
+@pytest.mark.parametrize(
+    ("seed", "what"),
+    [
+        (-1, "-1 is less than 0"),
+        (2**63, "9223372036854775808 must be less than 2**63"),
+        (True, "expected a whole number, got a boolean (true)"),
+        (3.0, "expected a whole number, got 3.0"),
+        ("3", "expected a whole number, got text ('3')"),
+        (None, "expected a whole number, got nothing (null)"),
+    ],
+)
+def test_check_seed_refuses_what_a_file_may_not_hold(seed: object, what: str) -> None:
+    with pytest.raises(ScenarioError) as info:
+        check_seed(seed, "simulate(seed=...)")
+    assert str(info.value) == (
+        f"simulate(seed=...): {what} (seeds are whole numbers from 0 to 2**63 - 1; see Limits "
+        "in docs/scenario-reference.md)"
+    )
+    assert isinstance(info.value, ValueError)

@@ -27,7 +27,7 @@ def test_each_window_form_is_accepted(folder: Path, form: str) -> None:
     scenario = load_scenario(
         with_minimal(folder, f"closures:\n  - {{elements: ab, {VALID_WINDOWS[form]}}}\n")
     )
-    assert scenario.closures[0].elements == ["ab"]
+    assert scenario.closures[0].elements == ("ab",)
 
 
 def test_calendar_window_dates_become_moments(folder: Path) -> None:
@@ -111,7 +111,7 @@ def test_closure_of_one_element_may_be_a_name(folder: Path) -> None:
     scenario = load_scenario(
         with_minimal(folder, "closures:\n  - {elements: ab, start_day: 1, duration_h: 2}\n")
     )
-    assert scenario.closures[0].elements == ["ab"]
+    assert scenario.closures[0].elements == ("ab",)
 
 
 def test_season_uses_the_same_windows(folder: Path) -> None:
@@ -196,4 +196,48 @@ def test_capacity_change_needs_a_server(folder: Path) -> None:
     text = extra_error(
         folder, "capacity_changes:\n  - {node: B, process: p, servers: 0, at_day: 1}\n"
     )
-    assert text == "s.yaml: line 3: capacity_changes[0].servers: 0 must be > 0"
+    assert text == (
+        "s.yaml: line 3: capacity_changes[0].servers: 0 is less than 1 (a process has 1 to 10,000 "
+        "servers; no node has more parallel cranes, gates, lanes or tracks; see Limits in "
+        "docs/scenario-reference.md)"
+    )
+
+
+# --- dates are dates --------------------------------------------------------------------------
+
+
+def test_date_written_as_a_number_is_refused_not_read_as_a_timestamp(folder: Path) -> None:
+    assert extra_error(folder, "start_date: 20250101\n") == (
+        "s.yaml: line 2: start_date: expected a date written YYYY-MM-DD, got a number "
+        "(20250101) (write 2025-01-01; a number is not a date)"
+    )
+
+
+def test_date_as_digits_in_quotes_is_refused(folder: Path) -> None:
+    assert extra_error(folder, "start_date: '20250101'\n") == (
+        "s.yaml: line 2: start_date: expected a date written YYYY-MM-DD, got text ('20250101') "
+        "(write 2025-03-01 or 2025-03-01 08:00:00)"
+    )
+
+
+def test_date_in_quotes_is_a_date(folder: Path) -> None:
+    scenario = load_scenario(with_minimal(folder, "start_date: '2025-02-01 06:30'\n"))
+    assert scenario.start_date == dt.datetime(2025, 2, 1, 6, 30)
+
+
+def test_closure_after_pandas_calendar_is_refused(folder: Path) -> None:
+    text = extra_error(folder, "closures:\n  - {elements: ab, start: 2300-01-01, duration_h: 2}\n")
+    assert text.startswith(
+        "s.yaml: line 3: closures[0].start: 2300-01-01 is not before 2262-04-11 (results are "
+        "tabulated in pandas"
+    )
+
+
+def test_day_offset_beyond_the_longest_horizon_is_refused(folder: Path) -> None:
+    text = extra_error(
+        folder, "capacity_changes:\n  - {node: B, process: p, servers: 2, at_day: 1e300}\n"
+    )
+    assert text == (
+        "s.yaml: line 3: capacity_changes[0].at_day: 1e+300 is more than 21,915 days (from 0 to "
+        "60 years, the longest horizon; see Limits in docs/scenario-reference.md)"
+    )

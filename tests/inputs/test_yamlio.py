@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from corridor.errors import ScenarioError
 from corridor.inputs.scenario import load_scenario
 from corridor.inputs.yamlio import MAX_YAML_NODES, line_of, read_yaml
-from tests.inputs.scenario_files import MINIMAL, error_text, write
+from tests.inputs.scenario_files import MINIMAL, error_text, with_minimal, write
 
 
 def test_duplicate_keys_are_reported_with_both_lines(folder: Path) -> None:
@@ -113,3 +115,62 @@ def test_line_of_finds_the_nearest_enclosing_line(folder: Path) -> None:
     assert line_of(lines, ("flows", 0, "not-there")) == 6
     assert line_of(path, ("routes", "r1")) == 8
     assert line_of(lines, ("nothing",)) is None
+
+
+# --- numbers and what is not a scenario -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("1e-9", 1e-9), ("1E5", 1e5), ("-2e+3", -2e3), ("1.5e9", 1.5e9), (".5e3", 500.0)],
+)
+def test_scientific_notation_without_a_dot_is_a_number(
+    folder: Path, text: str, value: float
+) -> None:
+    path = write(folder, f"x: {text}\n")
+    assert read_yaml(path, ScenarioError).data == {"x": value}
+
+
+def test_numbers_are_read_the_same_way_everywhere(folder: Path) -> None:
+    extra = "closures:\n  - {elements: ab, start_day: 1e-9, duration_h: 1e-9}\n"
+    scenario = load_scenario(with_minimal(folder, extra))
+    assert (scenario.closures[0].start_day, scenario.closures[0].duration_h) == (1e-9, 1e-9)
+
+
+def test_ids_that_look_like_other_text_stay_text(folder: Path) -> None:
+    path = write(folder, "a: 1e\nb: e5\nc: 12-15\nd: 1_000\n")
+    assert read_yaml(path, ScenarioError).data == {"a": "1e", "b": "e5", "c": "12-15", "d": 1000}
+
+
+def test_file_that_is_not_a_mapping_is_not_echoed(folder: Path) -> None:
+    path = write(folder, "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1::/usr/sbin\n")
+    message = error_text(path)
+    assert message == f"{path}: the file holds text; expected a mapping of scenario fields"
+    assert "root" not in message.replace(str(path), "")
+
+
+def test_extends_of_a_system_file_shows_none_of_it(folder: Path) -> None:
+    passwd = Path("/etc/passwd")
+    if not passwd.is_file():
+        pytest.skip("no /etc/passwd here")
+    path = write(folder, f"extends: {'../' * 12}etc/passwd\nname: v\n")
+    message = error_text(path)
+    first_line = passwd.read_text(encoding="utf-8", errors="replace").splitlines()[0]
+    assert first_line not in message
+    assert message == (
+        f"{path}: line 1: extends: /etc/passwd: the file holds text; expected a mapping of "
+        "scenario fields"
+    )
+
+
+def test_mapping_with_no_scenario_field_is_not_echoed(folder: Path) -> None:
+    write(folder, "password: hunter2\nuser: admin\n", "secrets.yaml")
+    path = write(folder, "extends: secrets.yaml\nname: v\n")
+    message = error_text(path)
+    assert message == (
+        f"{path}: line 1: extends: {folder / 'secrets.yaml'}: none of the file's 2 top-level "
+        "keys is a scenario field (is this a scenario file? a scenario has name, network, "
+        "start_date, horizon_days, flows, routes, ...)"
+    )
+    assert "hunter2" not in message
+    assert "password" not in message
