@@ -13,7 +13,7 @@ from corridor import __version__
 from corridor.engine.core import Engine
 from corridor.errors import ScenarioError, SimulationError
 from corridor.inputs.network import Network, load_network
-from corridor.inputs.scenario import Scenario, load_scenario
+from corridor.inputs.scenario import Scenario, check_seed, load_scenario
 from corridor.model.compile import build_model
 from corridor.model.runtime import Model
 from corridor.model.size import RunSize, estimate_size
@@ -51,6 +51,8 @@ def load_model(
     scenario: Scenario, network: Network | None = None, seed: int | None = None
 ) -> Model:
     """Check the scenario against its network and build the runnable model."""
+    if seed is not None:
+        seed = check_seed(seed, "load_model(seed=...)")
     return build_model(scenario, _network_of(scenario, network), seed)
 
 
@@ -120,6 +122,8 @@ def simulate(
     SimulationError
         When the run would not fit in memory, or its backlog grows past ``max_in_system``.
     """
+    if seed is not None:
+        seed = check_seed(seed, "simulate(seed=...)")
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     model = load_model(scenario, network, seed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -38,6 +39,30 @@ def leg(
         if key in kw and kw[key] is not None:
             kw[key] = _DIST.validate_python(kw[key])
     return Leg(leg_id, a, b, mode, length_km, svc, speed_kmh=speed_kmh, **kw)
+
+
+def two_way(
+    leg_id: str,
+    a: str,
+    b: str,
+    length_km: float,
+    speed_kmh: float | None = None,
+    service: dict[str, Any] | None = None,
+    back_service: dict[str, Any] | None = None,
+    **kw: Any,
+) -> list[Leg]:
+    """A link run both ways, as the network loader makes it: ``leg_id`` a -> b and
+    ``<leg_id>-rev`` b -> a; the way back takes ``back_service`` (or ``service``) with the way
+    out's fleet, which then serves both ways."""
+    out = leg(leg_id, a, b, length_km, speed_kmh, service, **kw)
+    back_spec = dict(back_service or service or {"type": "continuous"})
+    if service is not None and "fleet" in service and back_service is not None:
+        back_spec["fleet"] = service["fleet"]
+    back = leg(f"{leg_id}-rev", b, a, length_km, speed_kmh, back_spec, **kw)
+    return [
+        dataclasses.replace(out, link=leg_id, reverse=back.id),
+        dataclasses.replace(back, link=leg_id, reverse=leg_id),
+    ]
 
 
 def network(nodes: list[Node], legs: list[Leg]) -> Network:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from corridor.inputs.network import load_network
+from corridor.inputs.network import describe_legs, load_network
 from corridor.inputs.routing import k_shortest_routes
 from corridor.inputs.scenario import load_scenario, scenario_json_schema
 from corridor.model.size import estimate_size
@@ -134,7 +134,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         f"ok: {args.scenario}: scenario {scenario.name!r} with {len(model.flows)} flows, "
         f"{len(model.routes)} routes, {len(model.closure_records)} closure windows"
     )
-    print(f"ok: {scenario.network_path}: {len(network.nodes)} nodes, {len(network.legs)} legs")
+    print(f"ok: {scenario.network_path}: {len(network.nodes)} nodes, {describe_legs(network.legs)}")
     print(f"size: a run takes {size.describe()}")
     return 0
 

@@ -36,7 +36,7 @@ from corridor.model.streams import stream
 
 __all__ = ["Engine"]
 
-_HOURS_PER_YEAR = 8760.0
+_HOURS_PER_YEAR = 8760.0  # a year of growth, as corridor.inputs.limits.HOURS_PER_YEAR
 _EVEN = Sampler("fixed", (1.0,), 1.0)  # arrivals evenly spaced
 _POISSON = Sampler("exponential", (1.0,), 1.0)  # Poisson arrivals
 

@@ -338,6 +338,7 @@ def run_experiment(
     """
     if not isinstance(spec, ExperimentSpec):
         spec = load_experiment_spec(spec)
+    spec.check_warmup()
     out = spec.out
     own = executor is None
     runner = executor if executor is not None else open_executor(jobs)

@@ -199,6 +199,27 @@ class ExperimentSpec:
         """Runs in the experiment (scenarios x replications)."""
         return len(self.cases) * self.replications
 
+    def check_warmup(self) -> None:
+        """Refuse, before any run, a fixed warm-up that leaves nothing of a scenario's runs.
+
+        Raises
+        ------
+        ExperimentError
+            Naming the scenario whose horizon the warm-up covers.
+        """
+        if isinstance(self.warmup, str):
+            return
+        for case in self.cases:
+            horizon = case.scenario.horizon_days
+            if self.warmup >= horizon:
+                raise ExperimentError.single(
+                    self.source,
+                    "warmup",
+                    f"a warm-up of {self.warmup:g} days leaves nothing of the {horizon:g}-day "
+                    f"runs of {case.label!r}",
+                    "give fewer days",
+                )
+
 
 def parse_warmup(text: str) -> Warmup:
     """A warm-up from the command line: ``scenario``, ``mser5`` or days.

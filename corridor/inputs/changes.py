@@ -81,6 +81,8 @@ class ProcessChange(Strict):
     probability: Share | None = None
     at: Annotated[Items[Stage], Field(min_length=1)] | None = None
     cost_usd_per_teu: CostUsdPerTeu | None = None
+    arriving_from: Annotated[Items[Id], Field(min_length=1)] | None = None
+    leaving_to: Annotated[Items[Id], Field(min_length=1)] | None = None
     remove: Flag = Field(default=False, description="remove the process from the node")
 
 

@@ -28,11 +28,17 @@ from corridor.errors import NetworkError, Problem, Problems, did_you_mean
 from corridor.inputs.distributions import DistSpec
 from corridor.inputs.geojson import Feature, distance_km, line_length_km, oriented, read_features
 from corridor.inputs.limits import LENGTH_KM
-from corridor.inputs.properties import LegProperties, NodeProperties, property_problems
+from corridor.inputs.properties import (
+    LegProperties,
+    NodeProperties,
+    ReverseProperties,
+    property_problems,
+)
 from corridor.inputs.specs import MODES, ProcessSpec, ServiceSpec
 
 __all__ = [
     "ENDPOINT_TOLERANCE_KM",
+    "describe_legs",
     "Leg",
     "Network",
     "Node",
@@ -79,6 +85,8 @@ class Leg:
     co2e_kg_per_teu_km: float | None = None
     enabled: bool = True
     coords: tuple[tuple[float, float], ...] = ()
+    link: str = ""  # the feature (the physical link) this leg runs one way of
+    reverse: str | None = None  # the leg running the other way on the same link, if any
 
     @property
     def mean_running_h(self) -> float:
@@ -188,14 +196,63 @@ def _build_node(feature: Feature, problems: Problems) -> Node | None:
     )
 
 
-def _build_leg(feature: Feature, problems: Problems) -> Leg | None:
+def _build_legs(feature: Feature, nodes: Mapping[str, Node], problems: Problems) -> list[Leg]:
+    """The legs of a link feature: its way out, and its way back unless it is one way."""
     try:
         props = LegProperties.model_validate(feature.props)
     except ValidationError as exc:
         problems.extend(property_problems(exc, feature.label, LegProperties, feature.props))
+        return []
+    if feature.geometry is None or props.from_ not in nodes or props.to not in nodes:
+        return []
+    out = _build_leg(feature, props, problems)
+    if out is None:
+        return []
+    if feature.multipart:
+        out = _orient(out, nodes)
+    back = _way_back(out, props)
+    return [out] if back is None else [dataclasses.replace(out, reverse=back.id), back]
+
+
+def _way_back(out: Leg, props: LegProperties) -> Leg | None:
+    """The leg ``to`` -> ``from`` of a two-way link: the way out's figures unless ``reverse``
+    gives others; the fleet of the way out's service serves both ways."""
+    back_id = props.reverse_id
+    if back_id is None:
         return None
-    if feature.geometry is None:
-        return None
+    r = props.reverse if props.reverse is not None else ReverseProperties()
+    service = r.service if r.service is not None else props.service
+    fleet = getattr(props.service, "fleet", None)
+    if fleet is not None and r.service is not None and "fleet" in type(service).model_fields:
+        service = service.model_copy(update={"fleet": fleet})
+    own_time = r.speed_kmh is not None or r.running_time_h is not None
+    return Leg(
+        id=back_id,
+        from_node=out.to_node,
+        to_node=out.from_node,
+        mode=out.mode,
+        length_km=out.length_km,
+        service=service,
+        name=r.name if r.name is not None else (f"{out.name} (back)" if out.name else ""),
+        speed_kmh=r.speed_kmh if own_time else out.speed_kmh,
+        running_time_h=r.running_time_h if own_time else out.running_time_h,
+        delay_h=r.delay_h if r.delay_h is not None else out.delay_h,
+        cost_usd_per_teu=(
+            r.cost_usd_per_teu if r.cost_usd_per_teu is not None else out.cost_usd_per_teu
+        ),
+        co2e_kg_per_teu_km=(
+            r.co2e_kg_per_teu_km if r.co2e_kg_per_teu_km is not None else out.co2e_kg_per_teu_km
+        ),
+        enabled=r.enabled if r.enabled is not None else out.enabled,
+        coords=out.coords[::-1],
+        link=out.link,
+        reverse=out.id,
+    )
+
+
+def _build_leg(feature: Feature, props: LegProperties, problems: Problems) -> Leg | None:
+    """The way out of a link feature whose properties are valid."""
+    assert feature.geometry is not None
     coords = tuple((float(c[0]), float(c[1])) for c in feature.geometry.coords)
     length_km = props.length_km
     if length_km is None:
@@ -229,6 +286,7 @@ def _build_leg(feature: Feature, problems: Problems) -> Leg | None:
         co2e_kg_per_teu_km=props.co2e_kg_per_teu_km,
         enabled=props.enabled,
         coords=coords,
+        link=props.id,
     )
 
 
@@ -240,6 +298,43 @@ def _check_leg_nodes(feature: Feature, node_ids: set[str], problems: Problems) -
         if isinstance(node_id, str) and node_id and node_id not in node_ids:
             hint = did_you_mean(node_id, node_ids) or "node ids are the id of Point features"
             problems.add(f"{feature.label}.{end}", f"no node {node_id!r} in the network", hint)
+
+
+def _check_process_nodes(features: list[Feature], node_ids: set[str], problems: Problems) -> None:
+    """Check that the nodes a process names (``arriving_from``, ``leaving_to``) exist."""
+    for feature in features:
+        if feature.kind != "node" or not isinstance(feature.props.get("processes"), list):
+            continue
+        for i, process in enumerate(feature.props["processes"]):
+            for key in ("arriving_from", "leaving_to"):
+                named = process.get(key) if isinstance(process, dict) else None
+                for k, node_id in enumerate(named if isinstance(named, list) else []):
+                    if isinstance(node_id, str) and node_id not in node_ids:
+                        problems.add(
+                            f"{feature.label}.processes[{i}].{key}[{k}]",
+                            f"no node {node_id!r} in the network",
+                            did_you_mean(node_id, node_ids) or "name the nodes next to this one",
+                        )
+
+
+def _way_back_id_is_free(
+    feature: Feature,
+    back_id: str,
+    feature_ids: Mapping[str, int],
+    legs: Mapping[str, Leg],
+    problems: Problems,
+) -> bool:
+    """Check that a link's way back does not take the id of a feature or of another leg."""
+    if back_id in feature_ids or back_id in legs:
+        where = f"features[{feature_ids[back_id]}]" if back_id in feature_ids else "another leg"
+        problems.add(
+            f"{feature.label}.reverse.id",
+            f"the way back's id {back_id!r} is also the id of {where}",
+            "give the way back another id (reverse: {id: ...}), or make the link one way "
+            "(directions: forward)",
+        )
+        return False
+    return True
 
 
 def _check_unique_ids(features: list[Feature], problems: Problems) -> None:
@@ -325,18 +420,23 @@ def load_network(path: str | Path) -> Network:
                 nodes.setdefault(node.id, node)
     # every Point's id, valid or not, so that a bad node is not reported again by its legs
     node_ids = {f.item_id for f in checked if f.kind == "node" and f.item_id is not None}
+    _check_process_nodes(checked, node_ids, problems)
     legs: dict[str, Leg] = {}
+    feature_ids = {f.item_id: f.index for f in checked if f.item_id is not None}
     for feature in checked:
         if feature.kind != "leg":
             continue
         _check_leg_nodes(feature, node_ids, problems)
-        leg = _build_leg(feature, problems)
-        if leg is None or leg.from_node not in nodes or leg.to_node not in nodes:
+        built = _build_legs(feature, nodes, problems)
+        if not built:
             continue
-        if feature.multipart:
-            leg = _orient(leg, nodes)
-        _warn_far_ends(path, feature.label, leg, nodes)
-        legs.setdefault(leg.id, leg)
+        _warn_far_ends(path, feature.label, built[0], nodes)
+        if len(built) == 2 and not _way_back_id_is_free(
+            feature, built[1].id, feature_ids, legs, problems
+        ):
+            continue
+        for leg in built:
+            legs.setdefault(leg.id, leg)
 
     problems.sort(key=_feature_index)
     problems.raise_if_any(NetworkError, path)
@@ -356,7 +456,13 @@ def _summary(nodes: Mapping[str, Node], legs: Mapping[str, Leg]) -> str:
     by_mode = ", ".join(f"{mode} {counts.get(mode, 0)}" for mode in MODES)
     disabled = sum(not leg.enabled for leg in legs.values())
     tail = f"; {disabled} disabled" if disabled else ""
-    return f"{_count(len(nodes), 'node')}, {_count(len(legs), 'leg')} ({by_mode}{tail})"
+    return f"{_count(len(nodes), 'node')}, {describe_legs(legs)} ({by_mode}{tail})"
+
+
+def describe_legs(legs: Mapping[str, Leg]) -> str:
+    """``6 links as 12 legs``: the links, and the directed legs that run them."""
+    links = len({leg.link or leg.id for leg in legs.values()})
+    return f"{_count(links, 'link')} as {_count(len(legs), 'leg')}"
 
 
 def _count(n: int, noun: str) -> str:

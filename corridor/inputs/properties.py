@@ -9,6 +9,7 @@ that feature (``features[2] (leg L1).speed_kmh: -1 must be > 0``).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
@@ -28,7 +29,7 @@ from corridor.inputs.specs import (
     Strict,
 )
 
-__all__ = ["LegProperties", "NodeProperties", "property_problems"]
+__all__ = ["LegProperties", "NodeProperties", "ReverseProperties", "property_problems"]
 
 
 class NodeProperties(Strict):
@@ -64,11 +65,52 @@ class NodeProperties(Strict):
         return value
 
 
+class ReverseProperties(Strict):
+    """What differs on the way back (``to`` -> ``from``) of a two-way link.
+
+    Everything not given here is the same both ways: the length, the mode and the line are
+    always shared; the speed or running time, delay, service, tariff and emissions are the
+    way out's unless given. A fleet is declared once, on the way out's service, and serves both
+    ways (see :class:`LegProperties`).
+    """
+
+    id: Id | None = Field(default=None, description="the way back's leg id; default '<id>-rev'")
+    name: str | None = Field(default=None, description="default: the way out's name + (back)")
+    speed_kmh: SpeedKmh | None = None
+    running_time_h: DistField | None = None
+    delay_h: DistField | None = None
+    service: ServiceSpec | None = None
+    cost_usd_per_teu: CostUsdPerTeu | None = None
+    co2e_kg_per_teu_km: Co2eKgPerTeuKm | None = None
+    enabled: Flag | None = None
+    notes: str = ""
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _coherent(self) -> ReverseProperties:
+        if self.speed_kmh is not None and self.running_time_h is not None:
+            raise ValueError(
+                "give speed_kmh or running_time_h for the way back, not both (running time is "
+                "length / speed, or a draw of running_time_h)"
+            )
+        if getattr(self.service, "fleet", None) is not None:
+            raise ValueError(
+                "the way back has no fleet of its own: a two-way link's fleet is declared once, "
+                "on its service, and serves both ways (give directions: forward for a one-way "
+                "service with its own fleet)"
+            )
+        return self
+
+
 class LegProperties(Strict):
-    """The properties of a LineString feature: one directed leg.
+    """The properties of a LineString feature: a link between two nodes, run one or both ways.
 
     Give exactly one of ``speed_kmh`` and ``running_time_h``. Without ``length_km`` the length
     is the geodesic length of the geometry on the WGS84 ellipsoid.
+
+    A link runs both ways (``directions: both``, the default): it is two legs, ``id`` from
+    ``from`` to ``to`` and its way back (``reverse.id``, by default ``<id>-rev``), which shares
+    everything but what ``reverse`` changes. ``directions: forward`` makes it one way only.
     """
 
     id: Id
@@ -84,6 +126,12 @@ class LegProperties(Strict):
     cost_usd_per_teu: CostUsdPerTeu = 0.0
     co2e_kg_per_teu_km: Co2eKgPerTeuKm | None = None
     enabled: Flag = True
+    directions: Literal["both", "forward"] = Field(
+        default="both", description="both: the link runs both ways; forward: from -> to only"
+    )
+    reverse: ReverseProperties | None = Field(
+        default=None, description="what differs on the way back (to -> from)"
+    )
     notes: str = ""
     source: str = ""
 
@@ -112,7 +160,20 @@ class LegProperties(Strict):
             )
         if self.speed_kmh is None and self.running_time_h is None:
             raise ValueError("give speed_kmh (km/h) or running_time_h (hours); neither is set")
+        if self.directions == "forward" and self.reverse is not None:
+            raise ValueError(
+                "reverse describes the way back, but directions is forward (one way): drop one"
+            )
+        if self.reverse is not None and self.reverse.id == self.id:
+            raise ValueError(f"reverse.id {self.id!r} is the way out's id; give another")
         return self
+
+    @property
+    def reverse_id(self) -> str | None:
+        """The id of the way back, or None for a one-way link."""
+        if self.directions == "forward":
+            return None
+        return (self.reverse.id if self.reverse is not None else None) or f"{self.id}-rev"
 
 
 def _quoted(names: Sequence[str]) -> str:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from corridor.inputs.scenario import Scenario
 
 __all__ = [
+    "expected_arrivals",
     "expected_containers",
     "expected_flow_containers",
     "expected_windows",
@@ -38,10 +39,21 @@ def expected_flow_containers(flow: FlowSpec, horizon_h: float) -> float:
     ``rate(0) * (G ** (H / 8760) - 1) / (ln G / 8760)``.
     """
     per_h = flow.teu_per_day / 24.0 / (1.0 + flow.share_40ft)
-    g = math.log1p(flow.growth_pct_per_year / 100.0) / HOURS_PER_YEAR
+    return expected_arrivals(per_h, 1.0 + flow.growth_pct_per_year / 100.0, horizon_h)
+
+
+def expected_arrivals(per_h: float, growth_per_year: float, horizon_h: float) -> float:
+    """The integral over ``horizon_h`` of ``per_h * growth_per_year ** (t / 8760)``.
+
+    ``growth_per_year`` is the factor a year (1.15 for 15 %). Beyond ``exp(700)`` the result
+    is capped: every figure would be absurd anyway.
+    """
+    if growth_per_year <= 0:
+        return 0.0
+    g = math.log(growth_per_year) / HOURS_PER_YEAR
     if g == 0:
         return per_h * horizon_h
-    return per_h * math.expm1(g * horizon_h) / g
+    return per_h * math.expm1(min(g * horizon_h, 700.0)) / g
 
 
 def expected_containers(scenario: Scenario) -> float:

@@ -135,6 +135,16 @@ class ProcessSpec(Strict):
         min_length=1,
     )
     cost_usd_per_teu: CostUsdPerTeu = Field(default=0.0, description="cost per TEU served, USD")
+    arriving_from: Items[Id] | None = Field(
+        default=None,
+        description="only for containers arriving from one of these nodes (a border's entry)",
+        min_length=1,
+    )
+    leaving_to: Items[Id] | None = Field(
+        default=None,
+        description="only for containers going on to one of these nodes (a border's exit)",
+        min_length=1,
+    )
 
 
 class FleetSpec(Strict):

@@ -8,6 +8,7 @@ changes, vehicle capacities, timetables.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 
 from corridor.errors import Problems, did_you_mean
@@ -19,11 +20,14 @@ __all__ = [
     "MAX_DEPARTURES_PER_LEG",
     "check_capacity_changes",
     "check_flows",
+    "check_process_nodes",
     "check_routes",
     "check_timetables",
     "check_vehicle_capacities",
     "check_window_elements",
 ]
+
+log = logging.getLogger(__name__)
 
 # more departures than this on one leg is a units mistake, not a timetable (one a minute for
 # two years is about 1 million)
@@ -54,7 +58,15 @@ def check_routes(scenario: Scenario, network: Network, problems: Problems) -> di
             continue
         for pos in range(1, len(chain)):
             prev, cur = legs[chain[pos - 1]], legs[chain[pos]]
-            if prev.to_node != cur.from_node:
+            if prev.to_node == cur.to_node:  # the right link, run the wrong way
+                problems.add(
+                    ("routes", name, pos),
+                    f"leg {cur.id!r} runs {cur.from_node} -> {cur.to_node}, against this "
+                    f"route, which comes from {prev.to_node!r}",
+                    _way_back_hint(cur),
+                )
+                ok = False
+            elif prev.to_node != cur.from_node:
                 problems.add(
                     ("routes", name, pos),
                     f"leg {cur.id!r} starts at {cur.from_node!r} but the previous leg "
@@ -69,7 +81,25 @@ def check_routes(scenario: Scenario, network: Network, problems: Problems) -> di
             problems.add(("routes", name), "the route visits a node twice", "routes must not loop")
             continue
         good[name] = tuple(chain)
+        first = legs[chain[0]]
+        if first.service.type == "through":
+            log.warning(
+                "%s",
+                scenario.problem(
+                    ("routes", name, 0),
+                    f"the route starts with the through leg {first.id!r}: its boxes leave one "
+                    "by one as they are ready, with no train or ship formed",
+                    "start the route with a leg whose service forms vehicles (scheduled, "
+                    "when_full, continuous)",
+                ).render(scenario.source or scenario.name),
+            )
     return good
+
+
+def _way_back_hint(leg: Leg) -> str:
+    if leg.reverse is not None:
+        return f"its way back is leg {leg.reverse!r}"
+    return f"the link {leg.link or leg.id!r} runs one way only (directions: forward)"
 
 
 def check_flows(
@@ -95,10 +125,12 @@ def check_flows(
             chain = routes[rname]
             first, last = legs[chain[0]].from_node, legs[chain[-1]].to_node
             if not bad and first != flow.origin:
+                backwards = legs[chain[0]].to_node == flow.origin
                 problems.add(
                     (*loc, "routes", rname),
                     f"route {rname!r} starts at {first!r}, not at the "
                     f"flow's origin {flow.origin!r}",
+                    _way_back_hint(legs[chain[0]]) if backwards else "",
                 )
                 bad = True
             if not bad and last != flow.destination:
@@ -137,6 +169,26 @@ def check_window_elements(scenario: Scenario, network: Network, problems: Proble
                     f"unknown leg {leg_id!r}",
                     did_you_mean(leg_id, network.legs),
                 )
+
+
+def check_process_nodes(scenario: Scenario, network: Network, problems: Problems) -> None:
+    """The nodes that processes changed by the scenario name (arriving_from, leaving_to) exist."""
+    for node_id, change in scenario.nodes.items():
+        node = network.nodes.get(node_id)
+        if node is None:
+            continue  # reported by the change itself
+        for process in node.processes:
+            for key in ("arriving_from", "leaving_to"):
+                for k, other in enumerate(getattr(process, key) or ()):
+                    if other not in network.nodes:
+                        loc: tuple[str, ...] = ("nodes", node_id, "processes")
+                        if not isinstance(change.processes, tuple):
+                            loc = (*loc, process.name)
+                        problems.add(
+                            (*loc, key, k),
+                            f"no node {other!r} in the network",
+                            did_you_mean(other, network.nodes),
+                        )
 
 
 def check_capacity_changes(scenario: Scenario, network: Network, problems: Problems) -> None:

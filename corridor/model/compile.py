@@ -17,6 +17,7 @@ from corridor.model.calendar import closure_records, seasons_by_leg
 from corridor.model.checks import (
     check_capacity_changes,
     check_flows,
+    check_process_nodes,
     check_routes,
     check_timetables,
     check_vehicle_capacities,
@@ -49,6 +50,7 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
     routes = check_routes(scenario, network, problems)
     check_flows(scenario, network, routes, problems)
     check_window_elements(scenario, network, problems)
+    check_process_nodes(scenario, network, problems)
     check_capacity_changes(scenario, network, problems)
     check_vehicle_capacities(scenario, network, routes, problems)
     seasons = seasons_by_leg(scenario, list(network.legs))

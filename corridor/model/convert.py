@@ -60,6 +60,8 @@ def runtime_network(network: Network) -> tuple[list[NodeRT], list[LegRT], list[P
                     at_mask=mask,
                     cost_usd_per_teu=p.cost_usd_per_teu,
                     stream=f"node:{nid}:{p.name}",
+                    arriving_from=_node_set(p.arriving_from, node_index),
+                    leaving_to=_node_set(p.leaving_to, node_index),
                 )
             )
         nodes.append(
@@ -75,6 +77,7 @@ def runtime_network(network: Network) -> tuple[list[NodeRT], list[LegRT], list[P
             )
         )
     legs: list[LegRT] = []
+    leg_index = {lid: i for i, lid in enumerate(network.legs)}
     for li, (lid, leg) in enumerate(network.legs.items()):
         places.append(Place("leg", lid, leg.service.type, leg.mode))
         svc = leg.service
@@ -112,9 +115,36 @@ def runtime_network(network: Network) -> tuple[list[NodeRT], list[LegRT], list[P
                 name=leg.name,
                 coords=leg.coords,
                 enabled=leg.enabled,
+                link=leg.link or lid,
+                reverse=leg_index.get(leg.reverse) if leg.reverse is not None else None,
+                rotation=_rotates(network, lid),
             )
         )
     return nodes, legs, places
+
+
+def _node_set(ids: Sequence[str] | None, node_index: Mapping[str, int]) -> frozenset[int] | None:
+    return None if ids is None else frozenset(node_index[i] for i in ids if i in node_index)
+
+
+_TIMETABLED = ("scheduled", "when_full")
+
+
+def _rotates(network: Network, leg_id: str) -> bool:
+    """Whether the leg shares its fleet with the leg running the other way on its link.
+
+    It does when both ways are enabled and have a fleet and a timetabled or when-full service:
+    a ship or a shuttle train then serves the way back. A truck fleet (continuous service) is
+    kept per direction, each truck coming back empty.
+    """
+    leg = network.legs[leg_id]
+    back = network.legs.get(leg.reverse) if leg.reverse is not None else None
+    if back is None:
+        return False
+    return all(
+        x.enabled and x.service.type in _TIMETABLED and getattr(x.service, "fleet", None)
+        for x in (leg, back)
+    )
 
 
 def runtime_routes(routes: Mapping[str, Sequence[str]], legs: Sequence[LegRT]) -> list[RouteRT]:

@@ -14,14 +14,13 @@ rounded up: the estimate errs on the large side.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
+from corridor.inputs.size import expected_arrivals
 from corridor.model.runtime import AT_DESTINATION, AT_ORIGIN, AT_TRANSIT, Model
 
 __all__ = ["RunSize", "estimate_size"]
 
-_HOURS_PER_YEAR = 8760.0
 # peak bytes per record, engine buffers and tables together (rounded up from the benchmark)
 _BYTES_PER_STAGE = 130.0
 _BYTES_PER_JOB = 110.0
@@ -51,22 +50,11 @@ class RunSize:
         )
 
 
-def _expected_arrivals(rate_per_h: float, growth_per_year: float, horizon_h: float) -> float:
-    """The integral of ``rate * growth ** (t / year)`` over the horizon."""
-    g = math.log(growth_per_year) / _HOURS_PER_YEAR if growth_per_year > 0 else -math.inf
-    if g == 0.0:
-        return rate_per_h * horizon_h
-    if g == -math.inf:
-        return 0.0
-    exponent = min(g * horizon_h, 700.0)  # beyond exp(700) every figure is absurd anyway
-    return rate_per_h * math.expm1(exponent) / g
-
-
 def estimate_size(model: Model) -> RunSize:
     """The expected number of containers, record rows and peak memory of a run of ``model``."""
     containers = stages = jobs = departures = 0.0
     for flow in model.flows:
-        n = _expected_arrivals(flow.containers_per_h, flow.growth_per_year, model.horizon_h)
+        n = expected_arrivals(flow.containers_per_h, flow.growth_per_year, model.horizon_h)
         containers += n
         previous = 0.0
         for route_index, cum in zip(flow.routes, flow.route_cum, strict=True):

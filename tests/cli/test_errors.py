@@ -7,6 +7,7 @@ under that one line), nothing on stdout, and exit status 2.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -80,10 +81,18 @@ def test_routing_error_is_one_message(capsys: pytest.CaptureFixture[str]) -> Non
     assert_one_error(code, err, f"{MINI_NET}: destination: no node 'NOWHERE' in the network")
 
 
-def test_routing_without_a_path_is_one_message(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run_cli(capsys, "routes", MINI_NET, "END", "SOUTH")
+def test_routing_without_a_path_is_one_message(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    one_way = json.loads(Path(MINI_NET).read_text(encoding="utf-8"))
+    for feature in one_way["features"]:
+        if feature["geometry"]["type"] == "LineString":
+            feature["properties"]["directions"] = "forward"
+    net = tmp_path / "one-way.geojson"
+    net.write_text(json.dumps(one_way), encoding="utf-8")
+    code, _, err = run_cli(capsys, "routes", net, "END", "SOUTH")
     assert_one_error(
-        code, err, f"{MINI_NET}: no route from 'END' to 'SOUTH' over enabled legs (legs are"
+        code, err, f"{net}: no route from 'END' to 'SOUTH' over enabled legs (legs are"
     )
 
 

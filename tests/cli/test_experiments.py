@@ -168,3 +168,16 @@ def test_bad_numbers_are_usage_errors(run_cli: Cli) -> None:
     assert err.value.code == 2
     with pytest.raises(SystemExit):
         run_cli("batch", str(MM1), "--warmup", "auto")
+
+
+def test_batch_refuses_a_warmup_longer_than_its_runs_before_running_any(
+    run_cli: Cli, tmp_path: Path
+) -> None:
+    out = tmp_path / "o"
+    code, _, stderr = run_cli(
+        "batch", str(MM1), "-n", "2", "-j", "1", "--warmup", "5000", "--out", str(out)
+    )
+    assert code == 2
+    assert "warmup: a warm-up of 5000 days leaves nothing of the" in stderr
+    assert "(give fewer days)" in stderr
+    assert not list(out.glob("runs/**/*.parquet"))  # not one run was made

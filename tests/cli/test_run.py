@@ -65,7 +65,7 @@ def test_validate_reports_ok(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "ok: " in out
     assert "2 routes" in out
-    assert "5 nodes, 6 legs" in out
+    assert "5 nodes, 6 links as 12 legs" in out
 
 
 def test_routes_lists_k_shortest(capsys: pytest.CaptureFixture[str]) -> None:

@@ -80,7 +80,7 @@ def test_a_leg_service_field_is_created_as_a_change(data_and_network: Any) -> No
             "node 'B' has no process 'chek' (did you mean 'check'?)",
         ),
         ("nodes.Q.processes.check.servers", "the network has no node 'Q' (nodes: A, B, C)"),
-        ("legs.AX.speed_kmh", "the network has no leg 'AX' (legs: AB, BC)"),
+        ("legs.AX.speed_kmh", "the network has no leg 'AX' (legs: AB, AB-rev, BC, BC-rev)"),
         (
             "flows[2].teu_per_day",
             "flows has 1 items; there is no item [2] (indexes go from 0 to 0)",

@@ -69,7 +69,8 @@ def test_process_change_with_an_unknown_key_is_named(folder: Path) -> None:
     assert text == (
         "s.yaml: line 3: nodes.B.processes.border.time_factr: unknown field 'time_factr' "
         "(did you mean 'time_factor'? a process's change takes activity, time_h, time_factor, "
-        "servers, extra_servers, per, probability, at, cost_usd_per_teu, remove)"
+        "servers, extra_servers, per, probability, at, cost_usd_per_teu, arriving_from, "
+        "leaving_to, remove)"
     )
 
 

@@ -173,7 +173,7 @@ def test_unknown_property_named_like_a_service_type_is_named(folder: Path) -> No
         "net.geojson: 2 problems\n"
         "  - net.geojson: features[3] (node D).processes[0].fixed: unknown field 'fixed' "
         "(a process takes name, activity, time_h, servers, per, probability, at, "
-        "cost_usd_per_teu)\n"
+        "cost_usd_per_teu, arriving_from, leaving_to)\n"
         "  - net.geojson: features[3] (node D).through: unknown field 'through' (fields are: "
         "country, id, kind, name, notes, processes, source)"
     )
@@ -373,5 +373,5 @@ def test_large_network_loads_in_seconds(folder: Path) -> None:
     started = time.perf_counter()
     network = load_network(path)
     elapsed = time.perf_counter() - started
-    assert (len(network.nodes), len(network.legs)) == (2000, 1999)
+    assert (len(network.nodes), len(network.legs)) == (2000, 2 * 1999)  # each link both ways
     assert elapsed < TIME_LIMIT_S

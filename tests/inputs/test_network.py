@@ -16,8 +16,10 @@ from tests.inputs.features import MINI, WriteJson, collection, haversine_km, sma
 
 def test_mini_network_has_its_nodes_and_legs_in_file_order(mini: Network) -> None:
     assert list(mini.nodes) == ["SOUTH", "NORTH", "WEST", "BORDER", "END"]
+    # every link runs both ways: its way back follows it, named <id>-rev
     assert list(mini.legs) == [
-        "SEA_S_N", "RAIL_S_W", "RAIL_W_E", "ROAD_S_B", "ROAD_B_E", "ROAD_N_E",
+        "SEA_S_N", "SEA_S_N-rev", "RAIL_S_W", "RAIL_S_W-rev", "RAIL_W_E", "RAIL_W_E-rev",
+        "ROAD_S_B", "ROAD_S_B-rev", "ROAD_B_E", "ROAD_B_E-rev", "ROAD_N_E", "ROAD_N_E-rev",
     ]  # fmt: skip
 
 
@@ -105,7 +107,7 @@ def test_summary_line_is_logged(data_dir: Path, caplog: pytest.LogCaptureFixture
     with caplog.at_level(logging.INFO, logger="corridor.inputs.network"):
         load_network(data_dir / MINI)
     assert caplog.messages[-1] == (
-        "loaded network: 5 nodes, 6 legs (sea 1, rail 2, road 3; 1 disabled)"
+        "loaded network: 5 nodes, 6 links as 12 legs (sea 2, rail 4, road 6; 2 disabled)"
     )
 
 

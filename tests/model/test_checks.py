@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from corridor.errors import ScenarioError
 from corridor.inputs.network import Network
 from corridor.model.compile import build_model
-from tests.builders import flow, leg, network, node, proc, scenario
+from tests.builders import flow, leg, network, node, proc, scenario, two_way
 
 
 @pytest.fixture
@@ -137,4 +138,41 @@ def test_every_problem_is_reported_in_one_error(chain: Network) -> None:
         "legs.ZZ",
         "routes.r[1]",
         "closures[0].elements[0]",
+    ]
+
+
+def test_a_route_that_runs_a_leg_the_wrong_way_names_it_and_its_way_back() -> None:
+    net = network(
+        [node("A"), node("B"), node("C"), node("D")],
+        [
+            *two_way("AB", "A", "B", 100, 50),
+            *two_way("BC", "B", "C", 100, 50),
+            leg("CD", "C", "D", 100, 50),
+        ],
+    )
+    problems = _problems(
+        net,
+        {"r": ["AB", "BC-rev"], "back": ["CD"]},
+        flows=[flow("f", "A", "C", 1, ["r"]), flow("g", "D", "C", 1, ["back"])],
+    )
+    assert problems == [
+        "routes.r[1]: leg 'BC-rev' runs C -> B, against this route, which comes from 'B' "
+        "(its way back is leg 'BC')",
+        "flows[1].routes.back: route 'back' starts at 'C', not at the flow's origin 'D' "
+        "(the link 'CD' runs one way only (directions: forward))",
+    ]
+
+
+def test_a_route_that_starts_with_a_through_leg_is_a_warning(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    net = network(
+        [node("A"), node("B")], [leg("AB", "A", "B", 100, 50, service={"type": "through"})]
+    )
+    with caplog.at_level(logging.WARNING, logger="corridor.model.checks"):
+        build_model(scenario([flow("f", "A", "B", 1, ["r"])], {"r": ["AB"]}), net)
+    assert caplog.messages == [
+        "test: routes.r[0]: the route starts with the through leg 'AB': its boxes leave one by "
+        "one as they are ready, with no train or ship formed (start the route with a leg whose "
+        "service forms vehicles (scheduled, when_full, continuous))"
     ]

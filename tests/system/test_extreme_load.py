@@ -22,7 +22,7 @@ import pytest
 
 from corridor.cli.main import main
 from corridor.engine.core import Engine
-from corridor.errors import SimulationError
+from corridor.errors import ScenarioError, SimulationError
 from corridor.model.compile import build_model
 from corridor.model.runtime import Model
 from corridor.results import Results
@@ -254,3 +254,22 @@ def test_the_backlog_limit_is_an_error_on_the_command_line(
     err = capsys.readouterr().err
     assert err.startswith("error: after ")
     assert "more than the limit of 500" in err
+
+
+@pytest.mark.parametrize(
+    ("seed", "what"),
+    [
+        (-1, "-1 is less than 0"),
+        ("a", "expected a whole number, got text ('a')"),
+        (1.5, "expected a whole number, got 1.5"),
+        (True, "expected a whole number, got a boolean"),
+        (2**64, "must be less than 2**63"),
+        ([1, 2], "expected a whole number"),
+    ],
+)
+def test_simulate_checks_its_seed_as_scenario_files_do(seed: object, what: str) -> None:
+    sc, net = jammed_model(teu_per_day=10, days=5)
+    with pytest.raises(ScenarioError) as err:
+        simulate(sc, seed=seed, network=net)  # type: ignore[arg-type]
+    assert str(err.value).startswith("simulate(seed=...): ")
+    assert what in str(err.value)
