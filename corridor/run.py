@@ -12,7 +12,7 @@ from pathlib import Path
 from corridor import __version__
 from corridor.engine.core import Engine
 from corridor.errors import ScenarioError, SimulationError
-from corridor.inputs.network import Network, load_network
+from corridor.inputs.network import Network, load_additions, load_network
 from corridor.inputs.scenario import Scenario, check_seed, load_scenario
 from corridor.model.compile import build_model
 from corridor.model.runtime import Model
@@ -53,7 +53,9 @@ def load_model(
     """Check the scenario against its network and build the runnable model."""
     if seed is not None:
         seed = check_seed(seed, "load_model(seed=...)")
-    return build_model(scenario, _network_of(scenario, network), seed)
+    base = _network_of(scenario, network)
+    additions = load_additions(scenario.add, base, scenario.source or scenario.name)
+    return build_model(scenario, base, seed, additions)
 
 
 def available_memory_bytes() -> float:

@@ -19,7 +19,7 @@ from typing import Annotated, Any, NoReturn, TypeVar
 
 from pydantic import AfterValidator, SerializerFunctionWrapHandler, WrapSerializer
 
-__all__ = ["FrozenDict", "Items", "Table", "deep_freeze"]
+__all__ = ["FrozenDict", "Items", "Table", "deep_freeze", "thaw"]
 
 K = TypeVar("K")
 V = TypeVar("V")
@@ -75,6 +75,19 @@ def deep_freeze(value: Any) -> Any:
         return FrozenDict({k: deep_freeze(v) for k, v in value.items()})
     if isinstance(value, (list, tuple)):
         return tuple(deep_freeze(v) for v in value)
+    return value
+
+
+def thaw(value: Any, handler: SerializerFunctionWrapHandler) -> Any:
+    """A serializer that dumps a deep-frozen value as plain dicts and lists."""
+    return _thawed(handler(value))
+
+
+def _thawed(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {k: _thawed(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_thawed(v) for v in value]
     return value
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "distance_km",
     "line_length_km",
     "oriented",
+    "read_feature_bytes",
     "read_features",
 ]
 
@@ -90,10 +91,15 @@ def read_features(path: Path, problems: Problems) -> list[Feature]:
         features or with entries that are not Features, with a CRS that is a link or unknown,
         or geometries that GDAL cannot read or reproject.
     """
-    raw, data = _read_json(path, problems)
-    features = _check_features(path, data)
-    _declared_crs(path, data)
-    geometries = _read_geometries(path, raw, len(features))
+    return read_feature_bytes(_read_bytes(path), path, problems)
+
+
+def read_feature_bytes(raw: bytes, source: Path, problems: Problems) -> list[Feature]:
+    """:func:`read_features` of a FeatureCollection given as its bytes (``source`` names it)."""
+    data = _parse_json(raw, source, problems)
+    features = _check_features(source, data)
+    _declared_crs(source, data)
+    geometries = _read_geometries(source, raw, len(features))
     return [
         _classify(i, feature, geometry, problems)
         for i, (feature, geometry) in enumerate(zip(features, geometries, strict=True))
@@ -124,8 +130,8 @@ def oriented(coords: tuple[LonLat, ...], start: LonLat, end: LonLat) -> tuple[Lo
     return coords[::-1] if against < along else coords
 
 
-def _read_json(path: Path, problems: Problems) -> tuple[bytes, dict[str, Any]]:
-    """The file's bytes and its parsed JSON object; repeated keys go to ``problems``."""
+def _read_bytes(path: Path) -> bytes:
+    """The file's bytes, after checking that it is a file of a reasonable size."""
     kind = file_problem(path, empty_ok=True)
     if kind is not None and kind != MISSING and not kind.startswith(("cannot", "is a dir")):
         # a FIFO would block and /dev/zero never end: refused before it is opened
@@ -147,6 +153,11 @@ def _read_json(path: Path, problems: Problems) -> tuple[bytes, dict[str, Any]]:
             path, "", f"the file is {len(raw):,} bytes; networks are limited to "
             f"{MAX_NETWORK_BYTES:,}", "is this the right file?",
         )  # fmt: skip
+    return raw
+
+
+def _parse_json(raw: bytes, path: Path, problems: Problems) -> dict[str, Any]:
+    """The parsed JSON object of a FeatureCollection; repeated keys go to ``problems``."""
     expected = 'expected a GeoJSON FeatureCollection {"type": "FeatureCollection", ...}'
     if not raw.strip():
         raise NetworkError.single(path, "", f"the file is empty; {expected}")
@@ -187,7 +198,7 @@ def _read_json(path: Path, problems: Problems) -> tuple[bytes, dict[str, Any]]:
         problems.add(
             "", f"the key {key!r} appears twice in one object", "JSON keeps only the last; keep one"
         )
-    return raw, data
+    return data
 
 
 def _check_features(path: Path, data: dict[str, Any]) -> list[dict[str, Any]]:

@@ -12,9 +12,10 @@ one :class:`NetworkError`. Inside corridor the network is plain frozen data (:cl
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -26,7 +27,14 @@ from shapely.geometry import LineString, Point
 
 from corridor.errors import NetworkError, Problem, Problems, did_you_mean
 from corridor.inputs.distributions import DistSpec
-from corridor.inputs.geojson import Feature, distance_km, line_length_km, oriented, read_features
+from corridor.inputs.geojson import (
+    Feature,
+    distance_km,
+    line_length_km,
+    oriented,
+    read_feature_bytes,
+    read_features,
+)
 from corridor.inputs.limits import LENGTH_KM
 from corridor.inputs.properties import (
     LegProperties,
@@ -38,11 +46,13 @@ from corridor.inputs.specs import MODES, ProcessSpec, ServiceSpec
 
 __all__ = [
     "ENDPOINT_TOLERANCE_KM",
-    "describe_legs",
     "Leg",
     "Network",
     "Node",
+    "describe_legs",
+    "load_additions",
     "load_network",
+    "network_of_features",
 ]
 
 log = logging.getLogger(__name__)
@@ -377,7 +387,7 @@ def _warn_far_ends(path: Path, label: str, leg: Leg, nodes: Mapping[str, Node]) 
             )  # fmt: skip
 
 
-def load_network(path: str | Path) -> Network:
+def load_network(path: str | Path, *, base: Network | None = None) -> Network:
     """Read and validate a GeoJSON network.
 
     Point features become :class:`Node` objects and LineString features :class:`Leg` objects
@@ -389,6 +399,9 @@ def load_network(path: str | Path) -> Network:
     ----------
     path
         A GeoJSON FeatureCollection.
+    base
+        For an addition to a network (new nodes and links a scenario adds): the network it
+        joins. Its links may start or end at the base's nodes; its ids must be new.
 
     Returns
     -------
@@ -409,9 +422,69 @@ def load_network(path: str | Path) -> Network:
     """
     path = Path(path)
     problems = Problems()
-    checked = read_features(path, problems)
-    _check_unique_ids(checked, problems)
+    return _network_of(read_features(path, problems), path, problems, base)
 
+
+def network_of_features(
+    features: Sequence[Mapping[str, Any]], source: str, base: Network | None = None
+) -> Network:
+    """:func:`load_network` of features written out (in a scenario's ``add``, say).
+
+    ``source`` names them in messages (``scenarios/x.yaml: add[2]``).
+    """
+    raw = json.dumps({"type": "FeatureCollection", "features": list(features)}).encode()
+    problems = Problems()
+    return _network_of(
+        read_feature_bytes(raw, Path(source), problems), Path(source), problems, base
+    )
+
+
+def load_additions(
+    items: Sequence[str | Mapping[str, Any]], network: Network, source: str
+) -> list[Network]:
+    """The nodes and links a scenario adds (``add``), each validated as a network is.
+
+    Each item is a GeoJSON file or a feature written out; each joins the network and the items
+    before it, so that a link may end at a node added earlier.
+
+    Parameters
+    ----------
+    items
+        The scenario's ``add``: paths (resolved) and feature mappings.
+    network
+        The network the items are added to.
+    source
+        The scenario file, to name features written in it (``<source>: add[2]``).
+
+    Raises
+    ------
+    NetworkError
+        Naming the file (or ``<source>: add[i]``) and the feature of every problem.
+    """
+    out: list[Network] = []
+    joined = network
+    for i, item in enumerate(items):
+        if isinstance(item, str):
+            added = load_network(item, base=joined)
+        else:
+            added = network_of_features([item], f"{source}: add[{i}]", base=joined)
+        out.append(added)
+        joined = Network(
+            nodes={**joined.nodes, **added.nodes},
+            legs={**joined.legs, **added.legs},
+            source=joined.source,
+            extra=joined.extra,
+        )
+    return out
+
+
+def _network_of(
+    checked: list[Feature], path: Path, problems: Problems, base: Network | None
+) -> Network:
+    """The network of the checked features of ``path``, or one NetworkError."""
+    _check_unique_ids(checked, problems)
+    if base is not None:
+        _check_new_ids(checked, base, problems)
     nodes: dict[str, Node] = {}
     for feature in checked:
         if feature.kind == "node":
@@ -420,6 +493,9 @@ def load_network(path: str | Path) -> Network:
                 nodes.setdefault(node.id, node)
     # every Point's id, valid or not, so that a bad node is not reported again by its legs
     node_ids = {f.item_id for f in checked if f.kind == "node" and f.item_id is not None}
+    known = dict(base.nodes) if base is not None else {}
+    known.update(nodes)
+    node_ids |= set(known)
     _check_process_nodes(checked, node_ids, problems)
     legs: dict[str, Leg] = {}
     feature_ids = {f.item_id: f.index for f in checked if f.item_id is not None}
@@ -427,21 +503,43 @@ def load_network(path: str | Path) -> Network:
         if feature.kind != "leg":
             continue
         _check_leg_nodes(feature, node_ids, problems)
-        built = _build_legs(feature, nodes, problems)
+        built = _build_legs(feature, known, problems)
         if not built:
             continue
-        _warn_far_ends(path, feature.label, built[0], nodes)
-        if len(built) == 2 and not _way_back_id_is_free(
+        _warn_far_ends(path, feature.label, built[0], known)
+        back_free = len(built) == 1 or _way_back_id_is_free(
             feature, built[1].id, feature_ids, legs, problems
-        ):
+        )
+        if base is not None and len(built) == 2 and built[1].id in base.legs:
+            problems.add(
+                f"{feature.label}.reverse.id",
+                f"the way back's id {built[1].id!r} is already a leg of the network",
+                "give the way back another id (reverse: {id: ...})",
+            )
+            back_free = False
+        if not back_free:
             continue
         for leg in built:
             legs.setdefault(leg.id, leg)
 
     problems.sort(key=_feature_index)
     problems.raise_if_any(NetworkError, path)
-    log.info("loaded network: %s", _summary(nodes, legs))
+    log.info("loaded %s: %s", "network" if base is None else "addition", _summary(nodes, legs))
     return Network(nodes=nodes, legs=legs, source=str(path))
+
+
+def _check_new_ids(features: list[Feature], base: Network, problems: Problems) -> None:
+    """An addition's ids must not be ids of the network it joins."""
+    for feature in features:
+        if feature.item_id is not None and (
+            feature.item_id in base.nodes or feature.item_id in base.legs
+        ):
+            problems.add(
+                f"{feature.label}.id",
+                f"{feature.item_id!r} is already in the network ({base.source or 'the network'})",
+                "an addition adds new nodes and links; change an existing one under nodes: or "
+                "legs: of the scenario",
+            )
 
 
 def _feature_index(problem: Problem) -> int:

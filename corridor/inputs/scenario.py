@@ -20,12 +20,20 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, Field, PrivateAttr, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    WrapSerializer,
+    model_validator,
+)
 
 from corridor.errors import Problem, Problems, ScenarioError, did_you_mean, format_location
 from corridor.inputs.changes import LegChange, NodeChange
 from corridor.inputs.flows import FlowSpec
-from corridor.inputs.frozen import FrozenDict, Items, Table
+from corridor.inputs.frozen import FrozenDict, Items, Table, deep_freeze, thaw
 from corridor.inputs.limits import (
     CALENDAR_END,
     LATEST_START,
@@ -88,6 +96,10 @@ def _not_too_late(value: dt.datetime) -> dt.datetime:
 StartDate = Annotated[Moment, AfterValidator(_not_too_late)]
 
 
+Feature = Annotated[Mapping[str, Any], AfterValidator(deep_freeze), WrapSerializer(thaw)]
+"""A GeoJSON feature written in a scenario; read-only once validated."""
+
+
 class Scenario(Strict):
     """A validated, read-only scenario. Build it with :func:`load_scenario`; derive variants
     with :meth:`with_changes` (``model_copy(update=...)`` validates the same way).
@@ -116,6 +128,11 @@ class Scenario(Strict):
     seasons: Items[Season] = Field(default_factory=tuple)
     capacity_changes: Items[CapacityChange] = Field(default_factory=tuple)
     outputs: OutputSpec = Field(default_factory=OutputSpec)
+    add: Items[Annotated[str, Field(min_length=1)] | Feature] = Field(
+        default_factory=tuple,
+        description="new nodes and links: GeoJSON files (relative to this file) or features "
+        "written out, validated as the network is; their links may join the network's nodes",
+    )
     # set by the loader, not by the file
     source: str | None = Field(default=None, exclude=True, json_schema_extra={"readOnly": True})
     network_path: str | None = Field(default=None, exclude=True)
@@ -335,6 +352,11 @@ def _read_with_extends(
     parent = data.pop("extends", None)
     if isinstance(data.get("network"), str):
         data["network"] = str((path.parent / data["network"]).resolve())
+    if isinstance(data.get("add"), list):  # files it adds are relative to this file too
+        data["add"] = [
+            str((path.parent / item).resolve()) if isinstance(item, str) and item else item
+            for item in data["add"]
+        ]
     if parent is None:
         return data, places
 
@@ -461,6 +483,21 @@ def load_scenario(path: str | Path) -> Scenario:
                 None if place is None or place[0] == source else place[0],
             )
         )
+    for i, item in enumerate(data.get("add") or ()):
+        kind = file_problem(item) if isinstance(item, str) and item else None
+        if kind is not None:
+            place = places.get(("add", i))
+            where = f"line {place[1]}: add[{i}]" if place else f"add[{i}]"
+            problems.append(
+                Problem(
+                    where,
+                    f"file {item} does not exist" if kind == MISSING else f"{item} {kind}",
+                    "the files a scenario adds are relative to the scenario file that names them"
+                    if kind == MISSING
+                    else "add names GeoJSON files of new nodes and links",
+                    None if place is None or place[0] == source else place[0],
+                )
+            )
     problems.raise_if_any(ScenarioError, path)
     assert scenario is not None
     scenario = scenario.model_copy(update={"source": source, "network_path": scenario.network})

@@ -1,16 +1,18 @@
-"""The one way to change a network: a scenario's node and leg changes applied to it.
+"""The one way to change a network: a scenario's additions and changes applied to it.
 
-A scenario changes processes (their times, servers, fees; adds or removes some) and legs
-(enabled, length, speed or running time, delay, service, tariff, emissions). Applying them
-gives a new :class:`~corridor.inputs.network.Network`; the network passed in is unchanged.
-Problems (an unknown node, a process that is not there) are added to the collector, so they are
-reported together with every other problem of the scenario.
+A scenario adds nodes and links (``add``: GeoJSON files or features, read and validated like
+the network by :func:`corridor.inputs.network.load_additions`), changes processes (their
+times, servers, fees; adds or removes some) and legs (enabled, length, speed or running time,
+delay, service, tariff, emissions). Applying them gives a new
+:class:`~corridor.inputs.network.Network`; the network passed in is unchanged. Problems (an
+unknown node, a process that is not there) are added to the collector, so they are reported
+together with every other problem of the scenario.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
@@ -29,8 +31,21 @@ _SERVICE: TypeAdapter[ServiceSpec] = TypeAdapter(ServiceSpec)
 _LEG_FIELDS = ("enabled", "length_km", "cost_usd_per_teu", "co2e_kg_per_teu_km", "delay_h")
 
 
-def apply_changes(network: Network, scenario: Scenario, problems: Problems) -> Network:
-    """The network with ``scenario.nodes`` and ``scenario.legs`` applied."""
+def apply_changes(
+    network: Network,
+    scenario: Scenario,
+    problems: Problems,
+    additions: Sequence[Network] = (),
+) -> Network:
+    """The network with the nodes and links the scenario adds (``additions``, read from its
+    ``add``), then its changes (``scenario.nodes``, ``scenario.legs``) applied."""
+    for added in additions:
+        network = Network(
+            nodes={**network.nodes, **added.nodes},
+            legs={**network.legs, **added.legs},
+            source=network.source,
+            extra=network.extra,
+        )
     nodes = dict(network.nodes)
     for node_id, change in scenario.nodes.items():
         if node_id not in nodes:

@@ -9,6 +9,8 @@ storms (:mod:`~corridor.model.calendar`), and convert everything into runtime ob
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from corridor.errors import Problems, ScenarioError
 from corridor.inputs.network import Network
 from corridor.inputs.scenario import Scenario
@@ -29,7 +31,12 @@ from corridor.model.runtime import Model, OpenTimes
 __all__ = ["build_model"]
 
 
-def build_model(scenario: Scenario, network: Network, seed: int | None = None) -> Model:
+def build_model(
+    scenario: Scenario,
+    network: Network,
+    seed: int | None = None,
+    additions: Sequence[Network] = (),
+) -> Model:
     """Check ``scenario`` against ``network`` and build the model a run executes.
 
     Parameters
@@ -38,6 +45,9 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
         Validated inputs; ``network`` is the network before the scenario's changes.
     seed
         Overrides the scenario's seed.
+    additions
+        The nodes and links the scenario adds, read from its ``add``
+        (:func:`corridor.inputs.network.load_additions`).
 
     Raises
     ------
@@ -46,7 +56,7 @@ def build_model(scenario: Scenario, network: Network, seed: int | None = None) -
     """
     run_seed = scenario.seed if seed is None else seed
     problems = Problems(locate=scenario.problem)
-    network = apply_changes(network, scenario, problems)
+    network = apply_changes(network, scenario, problems, additions)
     routes = check_routes(scenario, network, problems)
     check_flows(scenario, network, routes, problems)
     check_window_elements(scenario, network, problems)
