@@ -8,6 +8,7 @@ frames (such as an ``<iframe srcdoc>`` map), and evaluates a few checks once it 
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import fcntl
 import json
@@ -49,6 +50,9 @@ class PageCheck:
 
     errors: list[str] = field(default_factory=list)
     failed_requests: list[str] = field(default_factory=list)
+    requested_urls: list[str] = field(default_factory=list)
+    """Every URL the page and its frames asked for (DevTools ``Network.requestWillBeSent``),
+    whether it loaded or not: ``file:`` and ``data:`` ones stay on the machine."""
     values: dict[str, Any] = field(default_factory=dict)
 
 
@@ -132,12 +136,17 @@ def _high_pipe() -> tuple[int, int]:
 
 
 def check_page(
-    path: Path, expressions: dict[str, str], timeout: float = 60.0, settle_s: float = 1.5
+    path: Path,
+    expressions: dict[str, str],
+    timeout: float = 60.0,
+    settle_s: float = 1.5,
+    screenshot: Path | None = None,
 ) -> PageCheck:
     """Load ``path`` in headless Chromium, then evaluate ``expressions`` (name -> JavaScript).
 
     Returns the errors seen (uncaught exceptions, ``console.error`` calls, error log entries),
-    the requests that failed, and the values of the expressions.
+    the requests made and those that failed, and the values of the expressions; writes a PNG
+    of the viewport to ``screenshot`` if given.
     """
     exe = find_chromium()
     if exe is None:
@@ -182,6 +191,9 @@ def check_page(
                 if "exceptionDetails" in result:
                     check.errors.append(f"evaluating {name}: {result['exceptionDetails']}")
                 check.values[name] = result.get("result", {}).get("value")
+            if screenshot is not None:
+                shot = pipe.call("Page.captureScreenshot", {"format": "png"}, session=session)
+                screenshot.write_bytes(base64.b64decode(shot["data"]))
             _collect(pipe.events, check)
             with contextlib.suppress(RuntimeError, TimeoutError):
                 pipe.call("Browser.close", timeout=10)
@@ -202,6 +214,11 @@ def _collect(events: list[dict[str, Any]], check: PageCheck) -> None:
         for e in events
         if e.get("method") == "Network.requestWillBeSent"
     }
+    check.requested_urls = [
+        e["params"]["request"]["url"]
+        for e in events
+        if e.get("method") == "Network.requestWillBeSent"
+    ]
     for event in events:
         method, params = event.get("method"), event.get("params", {})
         if method == "Runtime.exceptionThrown":

@@ -13,6 +13,7 @@ from corridor.results.store import check_output_folder
 from corridor.views.export import GIS_FORMATS, TABLE_FORMATS, export_gis, export_tables
 from corridor.views.frames import has_network, missing_note
 from corridor.views.report import write_report
+from corridor.views.webmap import TILES
 
 __all__ = ["register"]
 
@@ -21,7 +22,7 @@ examples:
   corridor run scenarios/instc-baseline.yaml --out results/baseline
   corridor report results/baseline -o report.html
   corridor report results/baseline -o report.html --promised-days 25
-  corridor report results/baseline -o offline.html --no-tiles
+  corridor report results/baseline -o online.html --tiles osm
 """
 _EXPORT_EXAMPLES = """\
 examples:
@@ -48,7 +49,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         args.output,
         network_path=args.network,
         promised_days=args.promised_days,
-        tiles=None if args.no_tiles else "OpenStreetMap",
+        tiles=None if args.tiles == "none" else args.tiles,
         with_map=not args.no_map,
     )
     print(f"wrote {out}", file=sys.stderr)
@@ -97,8 +98,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="write an HTML report of a saved run",
         description="Write one self-contained HTML page with a saved run's summary, "
         "time/cost-distance charts, transit-time distributions, CAREC indicators, "
-        "utilisation, load factors, cost, CO2e and an interactive map. It opens offline; "
-        "only the map's background tiles need the internet.",
+        "utilisation, load factors, cost, CO2e and an interactive map on land, coast and "
+        "borders shipped with corridor (Natural Earth). It opens offline and loads nothing "
+        "from the network, unless --tiles osm puts OpenStreetMap's tiles under the map.",
         epilog=_REPORT_EXAMPLES,
         formatter_class=fmt,
     )
@@ -116,7 +118,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--promised-days", type=_positive_days, default=None, metavar="DAYS",
         help="promised transit time, for on-time shares",
     )  # fmt: skip
-    p.add_argument("--no-tiles", action="store_true", help="map without background tiles")
+    p.add_argument(
+        "--tiles", choices=sorted(TILES), default="none",
+        help="background tiles of the interactive map: none (default: the shipped land "
+        "layer, works offline) or osm (OpenStreetMap's tile server, needs the internet)",
+    )  # fmt: skip
+    p.add_argument("--no-tiles", action="store_true", help=argparse.SUPPRESS)  # the default now
     p.add_argument("--no-map", action="store_true", help="leave the maps out")
     p.set_defaults(func=_cmd_report)
 

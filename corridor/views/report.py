@@ -1,11 +1,12 @@
 """One self-contained HTML page with a run's results: tables, charts, map, methods.
 
-The page embeds its charts as base64 PNG and the interactive map (with Leaflet) in an
-``<iframe srcdoc>``, so it opens offline; only the map's background tiles come from the
-network (leave them out with ``tiles=None``). Everything on it comes from the run's tables:
-the map draws the network as it ran (the ``nodes`` and ``legs`` tables) and utilisation uses
-the servers it had (the ``processes`` table), so a report can be written long after the
-scenario and network files have changed or gone.
+The page embeds its charts as base64 PNG and the interactive map (with Leaflet and the
+shipped land, coast and borders) in an ``<iframe srcdoc>``, so it opens offline and loads
+nothing from the network; background tiles from a tile server are an option
+(``tiles="osm"``). Everything on it comes from the run's tables: the map draws the network
+as it ran (the ``nodes`` and ``legs`` tables) and utilisation uses the servers it had (the
+``processes`` table), so a report can be written long after the scenario and network files
+have changed or gone.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def build_report(
     *,
     promised_days: float | None = None,
     servers: Mapping[tuple[str, str], float] | pd.DataFrame | None = None,
-    tiles: str | None = "OpenStreetMap",
+    tiles: str | None = None,
     title: str | None = None,
     with_map: bool = True,
 ) -> str:
@@ -64,7 +65,8 @@ def build_report(
     servers
         Servers per process for utilisation; defaults to the run's ``processes`` table.
     tiles
-        Map background tiles (a folium tile name), or ``None``.
+        ``None`` (the default): the map draws the shipped land layer and needs no network;
+        ``"osm"`` (or a folium tile name): background tiles from a tile server.
     title
         Page title; defaults to the scenario's name.
     with_map
@@ -347,7 +349,7 @@ def write_report(
     *,
     network_path: str | Path | None = None,
     promised_days: float | None = None,
-    tiles: str | None = "OpenStreetMap",
+    tiles: str | None = None,
     with_map: bool = True,
 ) -> Path:
     """Read a results folder and write its HTML report, atomically.
@@ -364,7 +366,8 @@ def write_report(
     promised_days
         A promised transit time, for on-time shares.
     tiles
-        Map tiles, or ``None`` for a map that needs no network access.
+        ``None`` (the default) for a map that needs no network access, or ``"osm"`` for
+        OpenStreetMap's tiles under it.
     with_map
         Leave the maps out when false.
 

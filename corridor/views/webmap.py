@@ -1,9 +1,11 @@
 """The interactive map of a run (folium, Leaflet): the network, a layer per route, and nodes
 with their KPIs in popups.
 
-The map works offline apart from its background tiles: Leaflet itself (the BSD-licensed 1.9.4
-build shipped in ``corridor/data``) is written into the HTML, and no other JavaScript library
-is used. Without tiles (``tiles=None``) it needs no network at all.
+The map works offline: Leaflet itself (the BSD-licensed 1.9.4 build shipped in
+``corridor/data``) and the land, coast and borders (:mod:`corridor.views.basemap`, Natural
+Earth) are written into the HTML, and no other JavaScript library is used. Background tiles
+from a tile server are an option (``tiles="osm"``), off by default; only they need the
+network, and the map then credits them.
 """
 
 from __future__ import annotations
@@ -22,6 +24,15 @@ from jinja2 import Template
 
 from corridor import kpis
 from corridor.results.store import check_output_file, write_text_atomic
+from corridor.views.basemap import (
+    ATTRIBUTION,
+    BORDER_COLOR,
+    COAST_COLOR,
+    LAND_COLOR,
+    OUTSIDE_COLOR,
+    SEA_COLOR,
+    basemap_geojson,
+)
 from corridor.views.frames import network_frames, run_servers
 from corridor.views.style import MODE_COLORS, hex_route_colors
 
@@ -29,7 +40,11 @@ if TYPE_CHECKING:
     from corridor.inputs.network import Network
     from corridor.results import Results
 
-__all__ = ["interactive_map", "interactive_map_html", "save_interactive_map"]
+__all__ = ["TILES", "interactive_map", "interactive_map_html", "save_interactive_map"]
+
+TILES = {"osm": "OpenStreetMap", "none": None}
+"""Background tiles by their short name: ``osm`` (OpenStreetMap's tile server, needs the
+network) or ``none`` (the shipped land layer only)."""
 
 _LEAFLET_JS = "corridor-inline:leaflet.js"
 _LEAFLET_CSS = "corridor-inline:leaflet.css"
@@ -86,7 +101,7 @@ def interactive_map(
     results: Results | None = None,
     *,
     promised_days: float | None = None,
-    tiles: str | None = "OpenStreetMap",
+    tiles: str | None = None,
 ) -> folium.Map:
     """An interactive map: one layer per route, the whole network, and nodes with their KPIs.
 
@@ -100,8 +115,10 @@ def interactive_map(
     promised_days
         For the on-time share in the route popups.
     tiles
-        Background tiles (a folium tile name), or ``None`` for none (then the map needs no
-        network access at all).
+        ``None`` (the default): no tiles; the land, coast and borders shipped with corridor
+        are drawn and the map needs no network at all. Else background tiles from a tile
+        server: a name of :data:`TILES` (``"osm"``) or a folium tile name; the map then
+        loads them from the network, and credits them.
 
     Returns
     -------
@@ -110,9 +127,11 @@ def interactive_map(
         :func:`interactive_map_html`.
     """
     nodes, legs = network_frames(results, network)
+    tiles = TILES.get(tiles, tiles) if tiles is not None else None
     m = folium.Map(tiles=tiles, control_scale=True, zoom_snap=0.25)
     m.default_js = [("leaflet", _LEAFLET_JS)]
     m.default_css = [("leaflet_css", _LEAFLET_CSS)]
+    _basemap(m, with_land=tiles is None)
     if len(nodes):
         bounds = [
             [float(nodes["lat"].min()), float(nodes["lon"].min())],
@@ -236,6 +255,38 @@ def interactive_map(
     layers = 2 + (len(_route_leg_ids(results)) if results is not None else 0)
     folium.LayerControl(collapsed=layers > 6).add_to(m)  # a long list would hide the map
     return m
+
+
+def _basemap(m: folium.Map, with_land: bool) -> None:
+    """The shipped land (filled, SVG class ``corridor-land``) and borders
+    (``corridor-border``) under everything else, the sea inside the basemap's extent and grey
+    outside it (no data there); over tiles, only the borders."""
+    data = basemap_geojson()
+    features = [f for f in data["features"] if with_land or f["properties"]["layer"] == "borders"]
+    styles = {
+        "land": {"className": "corridor-land", "color": COAST_COLOR, "weight": 0.8,
+                 "fillColor": LAND_COLOR, "fillOpacity": 1.0},
+        "borders": {"className": "corridor-border", "color": BORDER_COLOR, "weight": 0.8,
+                    "dashArray": "4 3", "fill": False},
+    }  # fmt: skip
+    # JSON objects, with "</" broken so that they cannot end the <script> element
+    layer = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+    layer = layer.replace("</", "<\\/")
+    name = m.get_name()
+    js = [
+        "createPane('corridorBase').style.zIndex = 250;",  # above tiles (200), below lines (400)
+        f"L.geoJSON({layer}, {{pane: 'corridorBase', interactive: false,"
+        f" style: function (f) {{ return {json.dumps(styles)}[f.properties.layer]; }}}})"
+        f".addTo({name});",
+    ]
+    if with_land:
+        x0, y0, x1, y1 = data["bbox"]
+        sea = {"pane": "corridorBase", "stroke": False, "fillColor": SEA_COLOR,
+               "fillOpacity": 1.0, "interactive": False}  # fmt: skip
+        js.insert(1, f"L.rectangle([[{y0}, {x0}], [{y1}, {x1}]], {json.dumps(sea)}).addTo({name});")
+        _script(m, f"getContainer().style.background = {json.dumps(OUTSIDE_COLOR)};")
+    _script(m, f"attributionControl.addAttribution({json.dumps(ATTRIBUTION)});")
+    _script(m, " ".join(js))
 
 
 def _route_rows(r: pd.Series) -> list[tuple[str, str]]:

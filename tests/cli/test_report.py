@@ -59,7 +59,7 @@ def test_report_command_writes_the_page(
     saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "report.html"
-    assert cli.main(["report", str(saved), "-o", str(out), "--no-tiles"]) == 0
+    assert cli.main(["report", str(saved), "-o", str(out), "--tiles", "none"]) == 0
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert "wrote" in capsys.readouterr().err
 
@@ -120,7 +120,7 @@ def test_export_command_rejects_an_unknown_format(
 def test_report_and_export_need_neither_the_scenario_nor_the_network_file(
     orphan: Path, tmp_path: Path, run_cli: Cli
 ) -> None:
-    code, _, err = run_cli("report", str(orphan), "-o", str(tmp_path / "r.html"), "--no-tiles")
+    code, _, err = run_cli("report", str(orphan), "-o", str(tmp_path / "r.html"), "--tiles", "none")
     assert code == 0, err
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "id='map'" in html  # the network as run, from the nodes and legs tables

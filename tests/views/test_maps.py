@@ -11,9 +11,11 @@ matplotlib.use("Agg")
 import pandas as pd
 import pytest
 from matplotlib.figure import Figure
+from matplotlib.offsetbox import AnchoredText
 
 from corridor import kpis, maps
 from corridor.results import Results
+from corridor.views.basemap import ATTRIBUTION
 from tests.small_runs import branching_network, branching_run
 
 
@@ -34,6 +36,39 @@ def test_static_map_colours_legs_by_mode_and_sizes_nodes_by_delay(busy: Results)
     assert sizes["P"] > sizes["M"]  # 87 h at the port, 7 h at the destination
     # W-IR and W-AZ are 10 km apart: only the one with the longer delay is named
     assert {t.get_text() for t in ax.texts} == {"P", "W-IR", "E", "M"}
+
+
+def test_static_map_draws_land_borders_in_a_conic_projection_and_credits_them(
+    busy: Results,
+) -> None:
+    fig = maps.plot_network_map(results=busy)
+    ax = fig.axes[0]
+    # land polygons and border lines under the network, in kilometres of the conic projection
+    assert len(ax.collections) >= 4
+    x0, x1 = ax.get_xlim()
+    assert 2000 < x1 - x0 < 8000  # the nodes span 35 degrees of longitude
+    assert any("°E" in t.get_text() for t in ax.get_xticklabels())
+    credits = [a for a in ax.artists if isinstance(a, AnchoredText)]
+    assert credits[0].txt.get_text() == ATTRIBUTION
+
+
+def test_static_map_insets_the_whole_network_when_legs_run_off_it() -> None:
+    net = branching_network()
+    far = dataclasses.replace(net.legs["P-E"], coords=((72.9, 18.9), (-5.0, 36.0), (61.2, 36.5)))
+    wide = dataclasses.replace(net, legs={**net.legs, "P-E": far})
+    fig = maps.plot_network_map(wide)
+    insets = fig.axes[0].child_axes
+    assert len(insets) == 1
+    assert insets[0].get_title() == "whole network"
+    assert not maps.plot_network_map(wide, extent="all").axes[0].child_axes
+    assert not maps.plot_network_map(wide, inset=False).axes[0].child_axes
+
+
+def test_node_label_is_the_name_without_its_parentheses() -> None:
+    assert maps.node_label("MOW", "Moscow (container terminals)") == "Moscow"
+    assert maps.node_label("NSA", "Nhava Sheva (JNPT), Mumbai") == "Nhava Sheva, Mumbai"
+    assert maps.node_label("P", "P") == "P"
+    assert maps.node_label("X", "") == "X"
 
 
 def test_static_map_without_results_and_on_a_given_axes() -> None:

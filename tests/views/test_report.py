@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import html as html_lib
 import re
 from pathlib import Path
 
@@ -11,10 +12,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from corridor import report
 from corridor.results import Results
+from corridor.views.basemap import LAND_COLOR, SEA_COLOR
 from tests.chromium import check_page, find_chromium
 from tests.small_runs import branching_network, branching_run, two_leg_network, two_leg_run
 
@@ -28,7 +32,7 @@ def busy() -> Results:
 
 @pytest.fixture(scope="module")
 def page(busy: Results) -> str:
-    return report.build_report(busy, branching_network(), promised_days=12, tiles=None)
+    return report.build_report(busy, branching_network(), promised_days=12)
 
 
 @pytest.fixture
@@ -147,8 +151,28 @@ _CHECKS = {
     "map": "(() => { const f = document.querySelector('iframe.map'); if (!f) return null;"
     " const d = f.contentDocument; return {leaflet: typeof f.contentWindow.L,"
     " layers: d.querySelectorAll('path.leaflet-interactive').length,"
+    " land: Array.from(d.querySelectorAll('path.corridor-land'))"
+    ".map(p => (p.getAttribute('d') || '').length),"
+    " borders: d.querySelectorAll('path.corridor-border').length,"
     " control: d.querySelectorAll('.leaflet-control-layers-overlays label').length}; })()",
 }
+
+_LOCAL = {"file", "data", "about", "blob"}
+_LAND_PATHS = (
+    "Array.from(document.querySelectorAll('path.corridor-land'))"
+    ".map(p => (p.getAttribute('d') || '').length)"
+)
+
+
+def _colour_shares(png: Path) -> dict[str, float]:
+    """The share of the screenshot's pixels of each colour, as ``#rrggbb``."""
+    pixels = np.asarray(Image.open(png).convert("RGB")).reshape(-1, 3)
+    colours, counts = np.unique(pixels, axis=0, return_counts=True)
+    return {
+        "#{:02x}{:02x}{:02x}".format(*map(int, c)): n / len(pixels)
+        for c, n in zip(colours, counts, strict=True)
+    }
+
 
 needs_chromium = pytest.mark.skipif(
     find_chromium() is None,
@@ -166,18 +190,44 @@ def test_report_opens_in_chromium_without_errors_or_missing_images(
     check = check_page(path, _CHECKS)
     assert check.errors == []
     assert check.failed_requests == []
+    # nothing leaves the machine: every request of the page and of its map's frame is the
+    # file itself or data embedded in it
+    assert check.requested_urls
+    assert [u for u in check.requested_urls if u.split(":", 1)[0] not in _LOCAL] == []
     assert check.values["broken_images"] == []
     assert check.values["images"] == len(_images(page))
     assert check.values["map"]["leaflet"] == "object"
     assert check.values["map"]["layers"] > 5  # legs, routes and nodes were drawn
+    assert check.values["map"]["land"]
+    assert max(check.values["map"]["land"]) > 1000
+    assert check.values["map"]["borders"] == 1
     assert check.values["map"]["control"] == 4  # network, two routes, nodes
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_report_map_shows_land_offline(page: str, tmp_path: Path) -> None:
+    path = tmp_path / "report.html"
+    # the map alone, as the report's frame holds it, so that the screenshot is of the map
+    frame = re.search(r"<iframe class='map'[^>]*srcdoc=\"([^\"]*)\"", page)
+    assert frame is not None
+    path.write_text(html_lib.unescape(frame.group(1)), encoding="utf-8")
+    shot = tmp_path / "map.png"
+    check = check_page(path, {"land": _LAND_PATHS}, screenshot=shot)
+    assert check.errors == []
+    assert [u for u in check.requested_urls if u.split(":", 1)[0] not in _LOCAL] == []
+    assert check.values["land"]
+    assert max(check.values["land"]) > 1000
+    colours = _colour_shares(shot)
+    assert colours.get(LAND_COLOR, 0.0) > 0.15  # land fills a good part of the map
+    assert colours.get(SEA_COLOR, 0.0) > 0.02  # and the sea some of it
 
 
 @pytest.mark.slow
 @needs_chromium
 def test_report_with_tiles_fails_only_on_tiles_offline(busy: Results, tmp_path: Path) -> None:
     path = tmp_path / "report.html"
-    path.write_text(report.build_report(busy, branching_network()), encoding="utf-8")
+    path.write_text(report.build_report(busy, branching_network(), tiles="osm"), encoding="utf-8")
     check = check_page(path, _CHECKS)
     # without internet the tiles cannot load; with it they do; nothing else may fail
     assert [e for e in check.errors if "tile.openstreetmap.org" not in e] == []

@@ -41,9 +41,21 @@ def test_interactive_map_html_needs_no_network(busy: Results) -> None:
     assert 't.version="1.9.4"' in page
 
 
-def test_interactive_map_with_tiles_names_them(busy: Results) -> None:
+def test_interactive_map_draws_the_shipped_land_and_borders_without_tiles(busy: Results) -> None:
     page = maps.interactive_map_html(maps.interactive_map(branching_network(), busy))
+    assert "tile.openstreetmap" not in page
+    assert '"className": "corridor-land"' in page
+    assert '"layer":"land"' in page
+    assert '"layer":"borders"' in page
+    assert "Natural Earth" in page  # credited on the map
+
+
+def test_interactive_map_with_osm_tiles_names_and_credits_them(busy: Results) -> None:
+    page = maps.interactive_map_html(maps.interactive_map(branching_network(), busy, tiles="osm"))
     assert "tile.openstreetmap.org" in page
+    assert "OpenStreetMap" in page  # folium's attribution of the tiles
+    assert '"layer":"land"' not in page  # the tiles show the land; the borders stay
+    assert '"layer":"borders"' in page
 
 
 def test_save_interactive_map_writes_atomically(busy: Results, tmp_path: Path) -> None:
