@@ -11,6 +11,7 @@ from corridor.inputs.network import load_network
 from corridor.results import Results
 from corridor.results.store import check_output_folder
 from corridor.views.export import GIS_FORMATS, TABLE_FORMATS, export_gis, export_tables
+from corridor.views.figures import FIGURE_FORMATS, export_figures
 from corridor.views.frames import has_network, missing_note
 from corridor.views.report import write_report
 from corridor.views.webmap import TILES
@@ -21,14 +22,16 @@ _REPORT_EXAMPLES = """\
 examples:
   corridor run scenarios/instc-baseline.yaml --out results/baseline
   corridor report results/baseline -o report.html
-  corridor report results/baseline -o report.html --promised-days 25
+  corridor report results/baseline -o report.html --promised-days 25 --figures svg
   corridor report results/baseline -o online.html --tiles osm
 """
 _EXPORT_EXAMPLES = """\
 examples:
+  corridor run scenarios/instc-baseline.yaml --out results/baseline
   corridor export results/baseline -o gis/
-  corridor export results/baseline -o tables/ --format csv
+  corridor export results/baseline -o tables/ --format csv --stages
   corridor export results/baseline -o out/ --format gpkg,geojson,parquet
+  corridor export results/baseline -o charts/ --format png,svg
   (open gis/corridor.gpkg in QGIS: layers nodes, legs, routes)
 """
 
@@ -51,6 +54,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         promised_days=args.promised_days,
         tiles=None if args.tiles == "none" else args.tiles,
         with_map=not args.no_map,
+        figures=args.figures,
+        progress=None,  # a bar on a terminal only
     )
     print(f"wrote {out}", file=sys.stderr)
     return 0
@@ -60,7 +65,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     explicit = args.format is not None
     text = args.format if explicit else "csv,gpkg"
     chosen = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
-    known = (*TABLE_FORMATS, *GIS_FORMATS)
+    known = (*TABLE_FORMATS, *GIS_FORMATS, *FIGURE_FORMATS)
     bad = [f for f in chosen if f not in known]
     if bad or not chosen:
         raise InputError.single(
@@ -73,7 +78,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
     written = []
     tables = [f for f in chosen if f in TABLE_FORMATS]
     if tables:
-        written += export_tables(results, args.output, tables, network)
+        written += export_tables(
+            results, args.output, tables, network, stages_csv=args.stages, progress=None
+        )
+        if "csv" in tables and not args.stages:
+            print("stages.csv left out (it is large): add --stages to write it", file=sys.stderr)
+    figures = [f for f in chosen if f in FIGURE_FORMATS]
+    if figures:
+        written += export_figures(results, args.output, figures, network, progress=None)
     gis = [f for f in chosen if f in GIS_FORMATS]
     if gis:
         why = missing_note(results, "nodes", "legs") or "the run has no nodes"
@@ -125,13 +137,18 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )  # fmt: skip
     p.add_argument("--no-tiles", action="store_true", help=argparse.SUPPRESS)  # the default now
     p.add_argument("--no-map", action="store_true", help="leave the maps out")
+    p.add_argument(
+        "--figures", choices=FIGURE_FORMATS, default="png",
+        help="embed the charts as png (default, smaller) or svg (sharp at any zoom)",
+    )  # fmt: skip
     p.set_defaults(func=_cmd_report)
 
     p = subparsers.add_parser(
         "export",
         help="export a saved run's tables and KPIs for spreadsheets and GIS",
-        description="Export a saved run: the tables and KPI tables as CSV or Parquet, "
-        "and nodes, legs and routes with their KPIs as a GeoPackage or GeoJSON for QGIS.",
+        description="Export a saved run: the tables and KPI tables as CSV or Parquet "
+        "(columns: docs/results-reference.md), nodes, legs and routes with their KPIs as a "
+        "GeoPackage or GeoJSON for QGIS, and the report's charts as PNG or SVG.",
         epilog=_EXPORT_EXAMPLES,
         formatter_class=fmt,
     )
@@ -141,8 +158,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     p.add_argument(
         "--format", default=None,
-        help="comma-separated: csv, parquet, gpkg, geojson (default: csv, and gpkg when the "
-        "run's network is known)",
+        help="comma-separated: csv, parquet (tables), gpkg, geojson (GIS layers), png, svg "
+        "(charts) (default: csv, and gpkg when the run's network is known)",
+    )  # fmt: skip
+    p.add_argument(
+        "--stages", action="store_true",
+        help="also write stages.csv, one row per container and stage (large: 261 MB for the "
+        "baseline year); stages.parquet is always written with --format parquet",
     )  # fmt: skip
     p.add_argument(
         "--network", type=Path, default=None,

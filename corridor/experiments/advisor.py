@@ -14,8 +14,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-
-from corridor.experiments.student_t import t_quantile
+from scipy.stats import t as student_t
 
 __all__ = ["advise_replications", "replications_needed"]
 
@@ -47,11 +46,11 @@ def replications_needed(sd: float, half_width: float, confidence: float = 0.95) 
         return 2
     p = 0.5 + confidence / 2.0
     n = max(2, math.ceil((1.959964 * sd / half_width) ** 2))  # normal approximation, a floor
-    while t_quantile(p, n - 1) * sd / math.sqrt(n) > half_width:
+    while float(student_t.ppf(p, n - 1)) * sd / math.sqrt(n) > half_width:
         n += 1
         if n > MAX_REPLICATIONS:
             return MAX_REPLICATIONS
-    while n > 2 and t_quantile(p, n - 2) * sd / math.sqrt(n - 1) <= half_width:
+    while n > 2 and float(student_t.ppf(p, n - 2)) * sd / math.sqrt(n - 1) <= half_width:
         n -= 1
     return n
 

@@ -28,11 +28,11 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy.stats import t as student_t
 
 from corridor.engine.records import STAGE_KINDS
 from corridor.errors import CorridorError
 from corridor.experiments.runs import KIND_COLUMNS
-from corridor.experiments.student_t import t_quantile
 from corridor.kpis.summary import summarize
 
 __all__ = [
@@ -133,7 +133,7 @@ def t_interval(values: Iterable[float], confidence: float = 0.95) -> Interval:
     sd = float(x.std(ddof=1))
     if np.all(x == x[0]):
         sd = 0.0  # identical values: no rounding noise in the width
-    half = t_quantile(0.5 + confidence / 2.0, n - 1) * sd / math.sqrt(n)
+    half = float(student_t.ppf(0.5 + confidence / 2.0, n - 1)) * sd / math.sqrt(n)
     return Interval(mean, half, mean - half, mean + half, n, sd, confidence)
 
 

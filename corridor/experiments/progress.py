@@ -1,101 +1,78 @@
-"""Progress of a batch for people: a rich progress bar on a terminal, plain lines otherwise.
+"""Progress of a batch for people: a tqdm bar, in a terminal, a log or a notebook alike.
 
-Both are :class:`~corridor.experiments.runner.RunEvent` callbacks for
-:func:`corridor.run_experiment`; :func:`progress_reporter` picks one for a stream.
+:class:`ProgressBar` is a :class:`~corridor.experiments.runner.RunEvent` callback for
+:func:`corridor.run_experiment` and :func:`corridor.experiments.find_saturation`; it draws
+``tqdm.auto``'s bar, which is a widget in Jupyter and text elsewhere. In a notebook::
+
+    run_experiment(spec, progress=ProgressBar())
+
+:func:`progress_reporter` is the command line's: the same bar on a stream, closed when the
+batch ends or fails. On a stream that is not a terminal (a log file, a pipe) the bar is
+redrawn at most every two seconds.
 """
 
 from __future__ import annotations
 
 import contextlib
-import time
+import sys
 from collections.abc import Iterator
-from typing import TextIO
+from typing import Any, TextIO
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
+from tqdm.auto import tqdm
 
 from corridor.experiments.runner import ProgressCallback, RunEvent
 
-__all__ = ["LineProgress", "progress_reporter"]
+__all__ = ["ProgressBar", "progress_reporter"]
 
 
-def _duration(seconds: float) -> str:
-    seconds = max(0.0, seconds)
-    if seconds < 90:
-        return f"{seconds:.0f} s"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min"
-    return f"{seconds / 3600:.1f} h"
+class ProgressBar:
+    """A progress bar of the runs of a batch, opened by the batch's first event.
 
+    The first line says how many runs there are, how many were found done and where they run
+    (``8 runs, 4 already done; running on 2 local processes``); the bar then counts stored
+    runs with the rate and the time left, and is closed at the last run.
 
-class LineProgress:
-    """One line per stored run (at most one every ``every_s`` seconds, and always the last).
-
-    Lines read ``[5/16] mini-baseline rep 2 done (0.4 s); 11 left, about 6 s``.
+    Parameters
+    ----------
+    stream
+        Where to write (standard error by default); ignored in a notebook, which shows a widget.
     """
 
-    def __init__(self, stream: TextIO, every_s: float = 2.0) -> None:
-        self.stream = stream
-        self.every_s = every_s
-        self._last = -float("inf")
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream if stream is not None else sys.stderr
+        self._bar: Any = None
 
     def __call__(self, event: RunEvent) -> None:
         if event.label is None:
+            self.close()
             done = f", {event.skipped} already done" if event.skipped else ""
             print(f"{event.total} runs{done}; running on {event.executor}", file=self.stream)
-            self._last = time.monotonic()
+            terminal = self.stream.isatty()
+            self._bar = tqdm(
+                total=event.total, initial=event.skipped, unit="run", desc="runs",
+                file=self.stream, mininterval=0.1 if terminal else 2.0, dynamic_ncols=terminal,
+                ascii=not terminal,
+            )  # fmt: skip
             return
-        now = time.monotonic()
-        if now - self._last < self.every_s and event.done < event.total:
+        if self._bar is None:
             return
-        self._last = now
-        left = event.total - event.done
-        eta = f", about {_duration(event.eta_s)}" if event.eta_s is not None and left else ""
-        print(
-            f"[{event.done}/{event.total}] {event.label} rep {event.replication} done "
-            f"({event.wall_s or 0:.1f} s); {left} left{eta}",
-            file=self.stream,
-            flush=True,
-        )
+        self._bar.set_postfix_str(f"{event.label} rep {event.replication}", refresh=False)
+        self._bar.update(event.done - self._bar.n)
+        if event.done >= event.total:
+            self.close()
+
+    def close(self) -> None:
+        """Close the bar (also when the batch stopped before its last run)."""
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
 
 
 @contextlib.contextmanager
 def progress_reporter(stream: TextIO) -> Iterator[ProgressCallback]:
-    """A progress callback for ``stream``: a bar with ETA on a terminal, lines otherwise."""
-    if not stream.isatty():
-        yield LineProgress(stream)
-        return
-    console = Console(file=stream)
-    bar = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("runs"),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        console=console,
-        transient=False,
-    )
-    task_id = None
-
-    def update(event: RunEvent) -> None:
-        nonlocal task_id
-        if task_id is None:
-            task_id = bar.add_task(
-                f"on {event.executor}", total=event.total, completed=event.skipped
-            )
-            if event.skipped:
-                console.print(f"{event.skipped} of {event.total} runs already done")
-        if event.label is not None:
-            bar.update(task_id, completed=event.done)
-
-    with bar:
-        yield update
+    """A :class:`ProgressBar` on ``stream``, closed when the block ends."""
+    bar = ProgressBar(stream)
+    try:
+        yield bar
+    finally:
+        bar.close()

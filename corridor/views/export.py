@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import LineString, MultiLineString
+from tqdm.auto import tqdm
 
 from corridor import kpis
 from corridor.results import Results, ResultsFolderError
@@ -97,12 +98,17 @@ def export_tables(
     directory: str | Path,
     formats: Iterable[str] = TABLE_FORMATS,
     network: Network | None = None,
+    *,
+    stages_csv: bool = False,
+    progress: bool | None = False,
 ) -> list[Path]:
     """Write the run's tables, its summary and KPI tables as CSV and/or Parquet.
 
-    Besides the five result tables and the run's ``routes``, ``processes``, ``nodes`` and
+    Besides the result tables (``trips``, ``departures``, ``resources``, ``closures`` and,
+    see ``stages_csv``, ``stages``) and the run's ``routes``, ``processes``, ``nodes`` and
     ``legs``, writes ``summary``, ``time_breakdown``, ``route_kpis``, ``node_kpis``,
     ``border_crossings``, ``load_factors``, ``utilisation`` and ``co2e_by_leg``.
+    Columns and units: ``docs/results-reference.md``.
 
     Parameters
     ----------
@@ -115,6 +121,12 @@ def export_tables(
     network
         Only for a run saved before its ``processes`` table existed: the network whose
         servers the utilisation table uses (without it, utilisation is left empty).
+    stages_csv
+        Also write ``stages.csv``: one row per container and stage, 261 MB for the baseline
+        year, so only when asked. ``stages.parquet`` (about a tenth of that) is always
+        written with the Parquet format.
+    progress
+        Show a progress bar (tqdm) of the files; ``None``: only on a terminal.
 
     Returns
     -------
@@ -149,12 +161,18 @@ def export_tables(
         tables["co2e_by_leg"] = kpis.co2e_by_leg(stages, departures=deps)
     except ValueError as exc:
         log.warning("co2e_by_leg left out: %s", exc)
+    files = [
+        (name, kind)
+        for name in tables
+        for kind in chosen
+        if not (name == "stages" and kind == "csv" and not stages_csv)
+    ]
     written = []
-    for name, table in tables.items():
-        if "csv" in chosen:
-            written.append(write_table_atomic(out / f"{name}.csv", table))
-        if "parquet" in chosen:
-            written.append(write_table_atomic(out / f"{name}.parquet", table))
+    disable = None if progress is None else not progress
+    for name, kind in tqdm(files, desc="tables", unit="file", disable=disable):
+        written.append(write_table_atomic(out / f"{name}.{kind}", tables[name]))
+    if "csv" in chosen and not stages_csv:
+        log.info("stages.csv left out (large); ask for it with stages_csv=True (--stages)")
     log.info("exported %d tables as %s to %s", len(tables), " and ".join(chosen), out)
     return written
 

@@ -1,71 +1,104 @@
-"""The pieces of the HTML report: its style, embedded charts, tables and sections."""
+"""The pieces of the HTML report: blocks of its sections, and the page from its templates.
+
+A section is a list of blocks (a heading, a table, a figure, a note, the map's frame); the
+Jinja2 templates in ``corridor/views/templates`` write them out, escaping every value
+(autoescape), so no HTML is assembled by hand.
+"""
 
 from __future__ import annotations
 
 import base64
-import html
 import io
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 
+import jinja2
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-__all__ = ["CSS", "METHODS", "figure", "note", "png", "section", "table"]
+from corridor.views.style import FIGURE_FORMATS
 
-CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 0;
-       color: #222; background: #fafafa; }
-main { max-width: 1150px; margin: 0 auto; padding: 1.5em 2em 4em; background: white; }
-h1 { margin-bottom: 0.2em; } h2 { margin-top: 2em; border-bottom: 2px solid #ddd; }
-.meta { color: #555; margin-top: 0; }
-table.kpi { border-collapse: collapse; font-size: 0.85em; margin: 0.6em 0 1.2em; }
-table.kpi th, table.kpi td { border-bottom: 1px solid #e2e2e2; padding: 3px 8px; }
-table.kpi th { background: #f2f2f2; vertical-align: bottom; }
-table.kpi .num { text-align: right; } table.kpi .text { text-align: left; white-space: nowrap; }
-div.scroll { overflow-x: auto; }
-figure { margin: 1em 0 2em; } figure img { max-width: 100%; height: auto; }
-figcaption { color: #555; font-size: 0.9em; }
-iframe.map { width: 100%; height: 620px; border: 1px solid #ccc; }
-.note { color: #666; font-size: 0.9em; }
-nav a { margin-right: 1em; }
-"""
+__all__ = [
+    "FIGURE_FORMATS",
+    "Block",
+    "Section",
+    "figure",
+    "frame",
+    "heading",
+    "image_uri",
+    "note",
+    "render_report",
+    "table",
+]
+
+_MIME = {"png": "image/png", "svg": "image/svg+xml"}
 
 
-METHODS = """
-<p>Statistics are over containers created after the warm-up and delivered before the end of
-the horizon, unless a table says otherwise. On-time shares also count containers still in
-transit whose age already exceeds the promise.</p>
-<p><b>Time/cost–distance</b> (UNESCAP, 2004): cumulative time or cost against cumulative
-distance; slopes are legs, vertical steps are nodes.
-<b>CAREC CPMM</b>: TFI1, time to clear a border crossing point (entry to exit, both sides);
-TFI4, speed without delay (distance over moving time) and with delay (distance over total
-time). Border posts of one crossing are grouped by node id: <code>AST-IR</code> and
-<code>AST-AZ</code> form the crossing <code>AST</code>.</p>
-<p><b>CO2e</b>: distance times a well-to-wheel factor per mode and fuel (GLEC Framework /
-ISO 14083 approach); see the factor table for each value's status and basis.</p>
-"""
+@dataclass(frozen=True)
+class Block:
+    """One block of a section: ``kind`` says which template branch writes it."""
+
+    kind: str
+    text: str = ""
+    columns: tuple[dict[str, str], ...] = ()
+    rows: tuple[tuple[str, ...], ...] = ()
+    alt: str = ""
+    caption: str = ""
+    src: str = ""
+    title: str = ""
+    page: str = ""
 
 
-def png(fig: Figure, dpi: int = 110) -> str:
-    """The figure as a base64 PNG."""
+@dataclass
+class Section:
+    """A titled section that the page's navigation links to by ``anchor``."""
+
+    anchor: str
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    nav: str = ""
+
+
+def heading(text: str) -> Block:
+    """A sub-heading (``<h3>``)."""
+    return Block("heading", text=text)
+
+
+def note(text: str) -> Block:
+    """A paragraph of small print."""
+    return Block("note", text=text)
+
+
+def frame(page: str, title: str) -> Block:
+    """An ``<iframe srcdoc>`` holding a whole HTML page (the interactive map)."""
+    return Block("frame", page=page, title=title)
+
+
+def image_uri(fig: Figure, fmt: str = "png", dpi: int = 110) -> str:
+    """The figure as a ``data:`` URI of a PNG or an SVG.
+
+    Raises
+    ------
+    ValueError
+        If ``fmt`` is not one of :data:`FIGURE_FORMATS`.
+    """
+    if fmt not in _MIME:
+        raise ValueError(f"figure format {fmt!r} is not one of {', '.join(FIGURE_FORMATS)}")
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return base64.b64encode(buf.getvalue()).decode("ascii")
+    fig.savefig(buf, format=fmt, dpi=dpi, metadata={"Date": None} if fmt == "svg" else None)
+    return f"data:{_MIME[fmt]};base64,{base64.b64encode(buf.getvalue()).decode('ascii')}"
 
 
-def figure(make: Callable[[], Figure], alt: str, caption: str) -> str:
-    """A ``<figure>`` with the chart ``make`` draws as an embedded PNG, or a note saying why
-    it was not drawn (``make`` raised a :class:`ValueError`)."""
+def figure(make: Callable[[], Figure], alt: str, caption: str, fmt: str = "png") -> Block:
+    """A figure with the chart ``make`` draws, embedded as ``fmt``; or a note saying why it
+    was not drawn (``make`` raised a :class:`ValueError`)."""
     try:
         fig = make()
     except ValueError as exc:  # documented "cannot draw this" errors, e.g. no tariffs
-        return f"<p class='note'>{html.escape(alt)}: not drawn ({html.escape(str(exc))}).</p>"
-    data = png(fig)
-    return (
-        f"<figure><img alt='{html.escape(alt, quote=True)}' src='data:image/png;base64,{data}'>"
-        f"<figcaption>{caption}</figcaption></figure>"
-    )
+        return Block("figure", alt=alt, caption=str(exc))
+    return Block("figure", alt=alt, caption=caption, src=image_uri(fig, fmt))
 
 
 def _cell(value: object, fmt: str | None) -> str:
@@ -78,42 +111,39 @@ def _cell(value: object, fmt: str | None) -> str:
     return str(value)
 
 
-def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None) -> str:
-    """An HTML table: numbers right-aligned and formatted, text left-aligned, all escaped."""
-    if frame.empty:
-        return "<p class='note'>(nothing to show)</p>"
+def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None) -> Block:
+    """A table: numbers right-aligned and formatted (floats to one decimal unless
+    ``formats`` says otherwise), text left-aligned."""
     fmts = dict(formats or {})
-    columns = [str(c) for c in frame.columns]
-    numeric = [
-        pd.api.types.is_numeric_dtype(frame[c]) and not pd.api.types.is_bool_dtype(frame[c])
-        for c in frame.columns
-    ]
-    chosen = [
-        fmts.get(c) or ("{:,.1f}" if pd.api.types.is_float_dtype(frame[c]) else None)
-        for c in columns
-    ]
-    head = "".join(
-        f"<th class='{'num' if n else 'text'}'>{html.escape(c.replace('_', ' '))}</th>"
-        for c, n in zip(columns, numeric, strict=True)
+    columns, chosen = [], []
+    for c in frame.columns:
+        s = frame[c]
+        numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
+        columns.append({"title": str(c).replace("_", " "), "align": "num" if numeric else "text"})
+        chosen.append(fmts.get(str(c)) or ("{:,.1f}" if pd.api.types.is_float_dtype(s) else None))
+    rows = tuple(
+        tuple(_cell(v, f) for v, f in zip(values, chosen, strict=True))
+        for values in frame.itertuples(index=False)
     )
-    rows = []
-    for values in frame.itertuples(index=False):
-        cells = "".join(
-            f"<td class='{'num' if n else 'text'}'>{html.escape(_cell(v, f))}</td>"
-            for v, n, f in zip(values, numeric, chosen, strict=True)
-        )
-        rows.append(f"<tr>{cells}</tr>")
-    return (
-        f"<div class='scroll'><table class='kpi'><thead><tr>{head}</tr></thead>"
-        f"<tbody>{''.join(rows)}</tbody></table></div>"
+    return Block("table", columns=tuple(columns), rows=rows)
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("corridor", "views/templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
     )
+    env.globals["zip"] = zip
+    return env
 
 
-def section(anchor: str, title: str, body: str) -> str:
-    """A titled ``<section>`` that the page's navigation links to by ``anchor``."""
-    return f"<section id='{anchor}'><h2>{html.escape(title)}</h2>{body}</section>"
+def render_report(sections: Sequence[Section], notes: Sequence[str], **page: Any) -> str:
+    """The report page: ``sections`` in order, ``notes`` after them, then the methods.
 
-
-def note(text: str) -> str:
-    """A paragraph of small print, escaped."""
-    return f"<p class='note'>{html.escape(text)}</p>"
+    ``page`` gives ``title``, ``scenario``, ``seed``, ``start_date``, ``horizon_days``,
+    ``warmup_days``, ``created``, ``delivered``, ``made`` and ``version``.
+    """
+    template = _environment().get_template("report.html.j2")
+    return template.render(sections=list(sections), notes=list(notes), **page)

@@ -18,6 +18,7 @@ from matplotlib.figure import Figure
 __all__ = [
     "AUTO_DAYS_ABOVE_H",
     "CATEGORY_COLORS",
+    "FIGURE_FORMATS",
     "MODE_COLORS",
     "SCENARIO_STYLES",
     "axes",
@@ -45,6 +46,10 @@ CATEGORY_COLORS: Mapping[str, str] = {
 
 AUTO_DAYS_ABOVE_H = 72.0
 """``time_unit="auto"`` draws in days when the longest time shown exceeds this, in hours."""
+
+FIGURE_FORMATS = ("png", "svg")
+"""Formats of charts in reports and exports: PNG (raster, the default) or SVG (vector: sharp
+at any zoom, larger)."""
 
 SCENARIO_STYLES = ("-", "--", ":", "-.")
 """Line style of each scenario when several are drawn on one chart, in order."""

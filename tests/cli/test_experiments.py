@@ -28,7 +28,7 @@ def test_batch_of_an_experiment_file_prints_intervals(run_cli: Cli, tmp_path: Pa
     rows = [line.split() for line in lines if line.lstrip().startswith("mm1[")]
     assert len(rows) == 4
     assert "8 runs; running on this process" in stderr
-    assert "[8/8] " in stderr
+    assert "8/8 [" in stderr  # the bar at its end
     assert f"tables: corridor.load_experiment('{out}')" in stderr
 
 

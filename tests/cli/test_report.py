@@ -123,7 +123,7 @@ def test_report_and_export_need_neither_the_scenario_nor_the_network_file(
     code, _, err = run_cli("report", str(orphan), "-o", str(tmp_path / "r.html"), "--tiles", "none")
     assert code == 0, err
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "id='map'" in html  # the network as run, from the nodes and legs tables
+    assert 'id="map"' in html  # the network as run, from the nodes and legs tables
     assert "servers unknown" not in html  # the servers, from the processes table
     code, _, err = run_cli("export", str(orphan), "-o", str(tmp_path / "x"), "--format", "csv,gpkg")
     assert code == 0, err

@@ -168,8 +168,9 @@ def test_export_onto_a_full_disk(
 ) -> None:
     fail_writes(monkeypatch, errno.ENOSPC, after=2)
     code, err = run_cli(capsys, "export", saved, "-o", tmp_path / "x", "--format", "csv")
-    assert one_error(code, err) == f"{tmp_path / 'x' / 'departures.csv'}: cannot write: {DISK_FULL}"
-    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["stages.csv", "trips.csv"]
+    # the third file: trips, departures (stages.csv only with --stages), then resources
+    assert one_error(code, err) == f"{tmp_path / 'x' / 'resources.csv'}: cannot write: {DISK_FULL}"
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["departures.csv", "trips.csv"]
 
 
 # ----------------------------------------------------------------------------- run --out

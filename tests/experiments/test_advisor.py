@@ -6,9 +6,9 @@ import math
 
 import pandas as pd
 import pytest
+from scipy.stats import t as student_t
 
 from corridor.experiments import advise_replications, replications_needed
-from corridor.experiments.student_t import t_quantile
 
 
 @pytest.mark.parametrize(("sd", "half"), [(1.0, 0.5), (1.0, 0.1), (2.0, 5.0), (0.3, 0.02)])
@@ -16,7 +16,7 @@ def test_the_advice_is_the_smallest_n_that_reaches_the_target(sd: float, half: f
     n = replications_needed(sd, half)
 
     def width(k: int) -> float:
-        return t_quantile(0.975, k - 1) * sd / math.sqrt(k)
+        return float(student_t.ppf(0.975, k - 1)) * sd / math.sqrt(k)
 
     assert width(n) <= half
     assert n == 2 or width(n - 1) > half

@@ -11,6 +11,7 @@ import pytest
 
 from corridor import export
 from corridor.results import Results
+from corridor.views.figures import export_figures
 from tests.small_runs import two_leg_network, two_leg_run
 
 
@@ -39,13 +40,35 @@ def test_export_tables_as_csv_and_parquet(run: Results, tmp_path: Path) -> None:
     written = export.export_tables(run, tmp_path / "t", ["csv", "parquet"])
     names = {p.name for p in written}
     for table in (*export.RESULT_TABLES, "summary", "route_kpis", "border_crossings"):
-        assert f"{table}.csv" in names
+        if table != "stages":
+            assert f"{table}.csv" in names
         assert f"{table}.parquet" in names
     crossings = pd.read_csv(tmp_path / "t" / "border_crossings.csv")
     assert crossings.loc[0, "mean_h"] == pytest.approx(13.0)
     trips = pd.read_parquet(tmp_path / "t" / "trips.parquet")
     assert len(trips) == len(run.trips)
     assert not [p for p in (tmp_path / "t").iterdir() if p.name.startswith(".")]
+
+
+def test_stages_csv_is_written_only_when_asked(run: Results, tmp_path: Path) -> None:
+    without = {p.name for p in export.export_tables(run, tmp_path / "a", ["csv"])}
+    assert "stages.csv" not in without
+    assert "trips.csv" in without
+    asked = {p.name for p in export.export_tables(run, tmp_path / "b", ["csv"], stages_csv=True)}
+    assert "stages.csv" in asked
+    assert len(pd.read_csv(tmp_path / "b" / "stages.csv")) == len(run.stages)
+
+
+def test_export_figures_as_png_and_svg(run: Results, tmp_path: Path) -> None:
+    written = export_figures(run, tmp_path / "f", ["png", "svg"])
+    names = {p.name for p in written}
+    for stem in ("network-map", "time-breakdown", "transit-ecdf", "load-factors"):
+        assert f"{stem}.png" in names
+        assert f"{stem}.svg" in names
+    assert (tmp_path / "f" / "time-breakdown.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "<svg" in (tmp_path / "f" / "time-breakdown.svg").read_text(encoding="utf-8")[:500]
+    with pytest.raises(ValueError, match="figure format\\(s\\) jpg not one of png, svg"):
+        export_figures(run, tmp_path / "g", ["jpg"])
 
 
 def test_unknown_table_format_is_an_error(run: Results, tmp_path: Path) -> None:

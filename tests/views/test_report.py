@@ -60,12 +60,12 @@ def network_file(tmp_path: Path) -> Path:
 
 
 def _images(html: str) -> list[str]:
-    return re.findall(r"<img [^>]*src='([^']*)'", html)
+    return re.findall(r'<img [^>]*src="([^"]*)"', html)
 
 
 def test_report_has_every_section_and_embedded_png_charts(page: str) -> None:
     for anchor in ("summary", "escap", "transit", "carec", "capacity", "emissions", "map"):
-        assert f"id='{anchor}'" in page
+        assert f'id="{anchor}"' in page
     assert "<h3>Flow west</h3>" in page
     assert "<h3>Flow east</h3>" in page
     images = _images(page)
@@ -77,7 +77,7 @@ def test_report_has_every_section_and_embedded_png_charts(page: str) -> None:
 
 def test_report_loads_nothing_from_the_network_without_tiles(page: str) -> None:
     assert not re.search(r"""<(script|link|img)[^>]*(href|src)=["']https?:""", page)
-    assert "<iframe class='map'" in page
+    assert '<iframe class="map"' in page
     assert "srcdoc=" in page
     assert "tile.openstreetmap" not in page
 
@@ -94,8 +94,8 @@ def test_report_tables_show_carec_indicators_and_factor_status(page: str) -> Non
 
 def test_report_without_a_network_maps_the_runs_own(busy: Results) -> None:
     html = report.build_report(busy, None, tiles=None)
-    assert "id='map'" in html
-    assert "<a href='#map'>Map</a>" in html
+    assert 'id="map"' in html
+    assert '<a href="#map">Map</a>' in html
     # the tariffs come with the stages (their cost_usd column), so costs need no network
     assert "cost-distance chart" in html
 
@@ -111,7 +111,7 @@ def test_report_of_a_run_saved_without_its_network_has_no_map_and_says_why(
         meta={"missing_tables": ["processes", "nodes", "legs"]},
     )
     html = report.build_report(old, None, tiles=None)
-    assert "id='map'" not in html
+    assert 'id="map"' not in html
     assert "No map: the results folder has no nodes, legs table(s)" in html
     assert "Servers unknown, so busy servers are shown" in html
     # the tariffs come with the stages (their cost_usd column), so costs need no network
@@ -120,7 +120,7 @@ def test_report_of_a_run_saved_without_its_network_has_no_map_and_says_why(
 
 def test_report_utilisation_uses_the_runs_servers(busy: Results) -> None:
     html = report.build_report(busy, None, tiles=None, with_map=False)
-    assert "id='map'" not in html
+    assert 'id="map"' not in html
     assert "servers unknown" not in html
 
 
@@ -130,7 +130,7 @@ def test_write_report_from_a_results_folder(
     (tmp_path / "out").mkdir()  # a report's folder is not created: a mistyped one is an error
     out = report.write_report(saved, tmp_path / "out" / "r.html", network_path=network_file)
     html = out.read_text(encoding="utf-8")
-    assert "id='map'" in html
+    assert 'id="map"' in html
     assert "corridor results: test" in html
     assert sorted(p.name for p in out.parent.iterdir()) == ["r.html"]  # atomic: no temp left
 
@@ -138,7 +138,7 @@ def test_write_report_from_a_results_folder(
 def test_write_report_maps_the_runs_own_network(saved: Path, tmp_path: Path) -> None:
     out = report.write_report(saved, tmp_path / "r.html", tiles=None)
     html = out.read_text(encoding="utf-8")
-    assert "id='map'" in html
+    assert 'id="map"' in html
     assert "X-IR" in html
 
 
@@ -209,7 +209,7 @@ def test_report_opens_in_chromium_without_errors_or_missing_images(
 def test_report_map_shows_land_offline(page: str, tmp_path: Path) -> None:
     path = tmp_path / "report.html"
     # the map alone, as the report's frame holds it, so that the screenshot is of the map
-    frame = re.search(r"<iframe class='map'[^>]*srcdoc=\"([^\"]*)\"", page)
+    frame = re.search(r'<iframe class="map"[^>]*srcdoc="([^"]*)"', page)
     assert frame is not None
     path.write_text(html_lib.unescape(frame.group(1)), encoding="utf-8")
     shot = tmp_path / "map.png"

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
@@ -28,6 +29,7 @@ def plot_queue_length(
     containers: bool = True,
     show_busy: bool = True,
     time_unit: str = "days",
+    start_date: pd.Timestamp | str | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Queue length over time at a node's capacity-limited processes.
@@ -47,6 +49,9 @@ def plot_queue_length(
         Also draw the busy servers (their daily mean), on a second axis at the right.
     time_unit
         ``"days"`` (default) or ``"h"`` since the start of the run.
+    start_date
+        The run's start (``Results.start_date``): the time axis then shows calendar dates
+        and ``time_unit`` is not used.
     ax
         Axes to draw on.
 
@@ -69,6 +74,14 @@ def plot_queue_length(
             f"capacity-limited processes with jobs: {', '.join(known) or 'none'}"
         )
     scale, word = time_scale(float(series["time_h"].max()), time_unit)
+    start = pd.Timestamp(start_date) if start_date is not None else None
+
+    def when(hours: np.ndarray) -> np.ndarray:
+        """Hours since the start as the axis's x: dates, or days or hours."""
+        if start is None:
+            return hours / scale
+        return np.asarray(start + pd.to_timedelta(hours, unit="h"), dtype="datetime64[ns]")
+
     fig, ax = axes(ax, (9, 3.8))
     col = "queue_containers" if containers else "queue"
     busy_ax = ax.twinx() if show_busy else None
@@ -80,7 +93,7 @@ def plot_queue_length(
         q = s[col].to_numpy(dtype=float)
         dense = len(t) > 400
         handles += ax.step(
-            t / scale,
+            when(t),
             q,
             where="post",
             color=color,
@@ -90,11 +103,11 @@ def plot_queue_length(
         )
         if dense:  # a daily mean reads better than thousands of steps
             mid, mean_q = _daily_mean(t, q, end_h)
-            handles += ax.plot(mid / scale, mean_q, color=color, lw=2, label=f"{proc}: daily mean")
+            handles += ax.plot(when(mid), mean_q, color=color, lw=2, label=f"{proc}: daily mean")
         if busy_ax is not None:
             mid, mean_b = _daily_mean(t, s["busy"].to_numpy(dtype=float), end_h)
             handles += busy_ax.plot(
-                mid / scale,
+                when(mid),
                 mean_b,
                 color="0.45" if i == 0 else color,
                 lw=1,
@@ -104,10 +117,16 @@ def plot_queue_length(
     if busy_ax is not None:
         busy_ax.set_ylabel("busy servers")
         busy_ax.set_ylim(bottom=0)
-    ax.set_xlabel(f"time since start ({word})")
+    if start is None:
+        ax.set_xlabel(f"time since start ({word})")
+        ax.set_xlim(left=0)
+    else:
+        locator = AutoDateLocator()  # type: ignore[no-untyped-call]
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+        ax.set_xlim(left=start)  # type: ignore[arg-type]  # matplotlib converts dates
     ax.set_ylabel("containers waiting" if containers else "jobs waiting")
     ax.set_ylim(bottom=0)
-    ax.set_xlim(left=0)
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.grid(True, alpha=0.3)
     ax.legend(
