@@ -35,7 +35,7 @@ EXIT_INTERRUPTED = 130
 _BATCH_EXAMPLES = """\
 examples:
   corridor batch experiments/border-lanes.yaml
-  corridor batch scenarios/baseline.yaml scenarios/rasht-astara.yaml -n 30 --out results/ra
+  corridor batch scenarios/instc-baseline.yaml scenarios/rasht-astara-rail.yaml -n 30
   corridor batch experiments/border-lanes.yaml --dask local
   corridor batch experiments/border-lanes.yaml --scheduler tcp://10.0.0.5:8786
   corridor batch experiments/border-lanes.yaml --target-halfwidth 0.25
@@ -44,13 +44,16 @@ Running the same command again skips the runs already in the output folder.
 """
 _COMPARE_EXAMPLES = """\
 examples:
-  corridor compare scenarios/baseline.yaml scenarios/faster-border.yaml -n 30
-  corridor compare --results results/border-lanes "base[servers=2]" "base[servers=3]"
+  corridor compare scenarios/instc-baseline.yaml scenarios/border-reform.yaml -n 30
+  corridor compare docs/examples/mini-scenario.yaml docs/examples/mini-faster-border.yaml
+  corridor batch experiments/border-lanes.yaml
+  corridor compare --results results/border-lanes \\
+      "mini-baseline[servers=1]" "mini-baseline[servers=2]"
 """
 _SATURATION_EXAMPLES = """\
 examples:
-  corridor saturation scenarios/baseline.yaml --flow nsa-mow
-  corridor saturation scenarios/baseline.yaml --flow nsa-mow --p95-days 30 -n 10
+  corridor saturation scenarios/instc-baseline.yaml --flow nsa-mow
+  corridor saturation scenarios/instc-baseline.yaml --flow nsa-mow --p95-days 30 -n 10
 """
 
 _METRIC_CHOICES = {
@@ -384,6 +387,7 @@ def _cmd_saturation(args: argparse.Namespace) -> int:
             else f"{r['p95_days']:.2f} ({_num(r['p95_ci_low'], 2)} to {_num(r['p95_ci_high'], 2)})",
             "delivered TEU/day": f"{r['throughput_teu_per_day']:.1f}",
             "verdict": "saturated" if r["saturated"] else "ok",
+            "saturated routes (runs)": r.get("saturated_routes") or "-",
         }
         for _, r in result.levels.iterrows()
     ]

@@ -69,8 +69,10 @@ class SaturationResult:
     levels
         One row per demand level tested, in increasing order: ``teu_per_day``,
         ``replications``, ``saturated_runs``, ``p95_days`` (mean over replications) with
-        ``p95_ci_low`` and ``p95_ci_high``, ``throughput_teu_per_day``, ``saturated`` and
-        ``scenario`` (its label in the store).
+        ``p95_ci_low`` and ``p95_ci_high``, ``throughput_teu_per_day``, ``saturated``,
+        ``saturated_routes`` (the flow's routes whose backlog grew, with the share of runs in
+        which it did, most often first: ``"western (3/3), eastern (1/3)"``) and ``scenario``
+        (its label in the store).
     out
         The store.
     """
@@ -85,18 +87,29 @@ class SaturationResult:
     replications: int = 0
     extra: dict[str, object] = field(default_factory=dict)
 
+    @property
+    def first_saturated_routes(self) -> str:
+        """The routes that saturate at the lowest saturated level (``saturated_routes`` of
+        that level), or ``""``."""
+        if self.high_teu_per_day is None or "saturated_routes" not in self.levels:
+            return ""
+        at = self.levels.loc[self.levels["teu_per_day"] == self.high_teu_per_day]
+        return str(at["saturated_routes"].iloc[0]) if len(at) else ""
+
     def describe(self) -> str:
-        """One sentence: the bracket and the rule."""
+        """One sentence: the bracket, the route that saturates first and the rule."""
         lo, hi = self.low_teu_per_day, self.high_teu_per_day
+        first = self.first_saturated_routes
+        routes = f"; first to saturate: {first}" if first else ""
         if lo is not None and hi is not None:
             mid = math.sqrt(lo * hi)
             return (
                 f"flow {self.flow} saturates between {lo:.4g} and {hi:.4g} TEU/day "
-                f"(about {mid:.4g} TEU/day ± {(hi - lo) / 2:.2g}); {self.criterion}"
+                f"(about {mid:.4g} TEU/day ± {(hi - lo) / 2:.2g}){routes}; {self.criterion}"
             )
         if hi is None:
             return f"flow {self.flow} is not saturated at {lo:.4g} TEU/day; {self.criterion}"
-        return f"flow {self.flow} is saturated even at {hi:.4g} TEU/day; {self.criterion}"
+        return f"flow {self.flow} is saturated even at {hi:.4g} TEU/day{routes}; {self.criterion}"
 
 
 def _flow_index(scenario: Scenario, flow: str) -> int:
@@ -160,6 +173,7 @@ class _Search:
         horizon_h = case.scenario.horizon_h
         warmup_h = case.scenario.warmup_h if self.warmup_days is None else self.warmup_days * 24.0
         saturated_runs = 0
+        route_runs: dict[str, int] = {}  # runs in which each route saturated
         p95s, throughputs = [], []
         for r in range(self.replications):
             table = read_run(run_path(self.out, case.key, r, replication_seed(self.seed, r)))
@@ -167,6 +181,8 @@ class _Search:
             summary = run_summary(table, warmup_h, horizon_h)
             if (summary["status"] == "saturated").any():
                 saturated_runs += 1
+            for route in summary.loc[summary["status"] == "saturated", "route"].astype(str):
+                route_runs[route] = route_runs.get(route, 0) + 1
             measured = table[(table["created_h"] >= warmup_h) & table["delivered_h"].notna()]
             transit = (measured["delivered_h"] - measured["created_h"]).to_numpy() / 24.0
             p95s.append(float(np.quantile(transit, 0.95)) if transit.size else math.nan)
@@ -184,6 +200,10 @@ class _Search:
             "p95_ci_high": ci.high,
             "throughput_teu_per_day": float(np.mean(throughputs)),
             "saturated": saturated_runs * 2 >= self.replications or too_slow,
+            "saturated_routes": ", ".join(
+                f"{route} ({n}/{self.replications})"
+                for route, n in sorted(route_runs.items(), key=lambda kv: (-kv[1], kv[0]))
+            ),
             "scenario": case.label,
         }
 

@@ -160,6 +160,7 @@ def test_saturation_prints_the_bracket(run_cli: Cli, tmp_path: Path) -> None:
     assert code == 0, stderr
     assert stdout.splitlines()[0] == f"demand levels tested for flow a-c (store: {tmp_path})"
     assert stdout.splitlines()[-1].startswith("flow a-c saturates between ")
+    assert "saturated routes (runs)" in stdout
 
 
 def test_bad_numbers_are_usage_errors(run_cli: Cli) -> None:

@@ -30,6 +30,10 @@ def test_the_bracket_holds_the_capacity_of_a_single_lane(tmp_path: Path) -> None
         f"flow a-c saturates between {result.low_teu_per_day:.4g} and "
         f"{result.high_teu_per_day:.4g} TEU/day"
     )
+    # the route that saturates first is named (here the only one, in every run)
+    assert result.first_saturated_routes.startswith("road (")
+    assert "; first to saturate: road (" in result.describe()
+    assert (levels.loc[~levels["saturated"], "saturated_routes"].str.count("/3") <= 1).all()
     # every level tested is in the store, as an experiment
     stored = load_experiment(tmp_path)
     assert len(stored.scenarios) == len(levels)
