@@ -12,7 +12,7 @@ from corridor.inputs.limits import GrowthPct, RouteShare, Share, TeuPerDay
 from corridor.inputs.pydantic_errors import located_error
 from corridor.inputs.specs import Id, Strict
 
-__all__ = ["FlowSpec"]
+__all__ = ["EmptiesSpec", "FlowSpec"]
 
 
 class FlowSpec(Strict):
@@ -73,3 +73,14 @@ class FlowSpec(Strict):
                 ],
             )
         return self
+
+
+class EmptiesSpec(Strict):
+    """Empty containers sent back to where the loaded ones came from.
+
+    Where more loaded containers go one way than the other between two nodes, ``share`` of
+    the difference is returned empty, the other way along the routes of the heavier flow (each
+    route's legs run back), so that the empties take capacity on the lighter direction.
+    """
+
+    share: Share = Field(description="share of the imbalance between directions sent back empty")

@@ -58,10 +58,13 @@ def summarize(
     per day of the period. Then the transit statistics describe only the
     containers that got through and understate the real delay. ``no deliveries`` means no
     container created after the warm-up arrived before the end, though the backlog does not
-    grow (the route is longer than the measured period).
+    grow (the route is longer than the measured period). Empty containers sent back to
+    balance the directions (``trips.kind == "empty"``) are left out.
     """
     measured_days = max((horizon_h - warmup_h) / 24.0, 1e-9)
     t = trips[~trips["in_warmup"]]
+    if "kind" in t:  # empty containers sent back are no shipper's cargo
+        t = t[t["kind"] != "empty"]
     rows = []
     for (flow, route), g in t.groupby(["flow", "route"], observed=True, sort=True):
         done = g["transit_days"].dropna()

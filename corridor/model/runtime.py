@@ -160,6 +160,7 @@ class FlowRT:
     share_40ft: float
     routes: tuple[int, ...]
     route_cum: tuple[float, ...]  # cumulative route shares, the last one 1.0
+    kind: str = "loaded"  # or "empty": containers sent back to balance the directions
 
 
 @dataclass(frozen=True, slots=True)

@@ -146,6 +146,7 @@ def _trip_table(
         if routes
         else np.zeros(0)
     )
+    kind = _lookup([int(f.kind == "empty") for f in model.flows], 2)
     origin = _lookup([f.origin for f in model.flows], len(nodes))
     dest = _lookup([f.destination for f in model.flows], len(nodes))
     transit = delivered - created
@@ -153,6 +154,7 @@ def _trip_table(
         {
             "container": np.arange(len(c_flow), dtype=np.int64),
             "flow": _cat(flows, c_flow),
+            "kind": _cat(["loaded", "empty"], kind[c_flow] if len(c_flow) else c_flow),
             "route": _cat(routes, c_route),
             "origin": _cat(nodes, origin[c_flow] if len(c_flow) else c_flow),
             "destination": _cat(nodes, dest[c_flow] if len(c_flow) else c_flow),
