@@ -185,7 +185,8 @@ class Results:
             for column, value in added.items():
                 if column not in tables[name].columns:  # saved before the column existed
                     at = _COLUMNS[name].index(column)
-                    tables[name].insert(at, column, pd.Series([value] * len(tables[name]), dtype="category"))
+                    filled = pd.Series([value] * len(tables[name]), dtype="category")
+                    tables[name].insert(at, column, filled)
         extra = {k: v for k, v in meta.items() if k not in _RUN_KEYS}
         missing = [name for name in MODEL_TABLES if name not in tables]
         for name in missing:
