@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from corridor import kpis
 from corridor.inputs.network import describe_legs, load_network
 from corridor.inputs.routing import k_shortest_routes
 from corridor.inputs.scenario import load_scenario, scenario_json_schema
@@ -19,7 +20,7 @@ from corridor.model.size import estimate_size
 from corridor.results.store import check_output_folder
 from corridor.run import load_model, refuse_oversized, simulate
 
-__all__ = ["format_summary", "register"]
+__all__ = ["format_balance", "format_summary", "register"]
 
 _RUN_EXAMPLES = """\
 examples:
@@ -81,6 +82,28 @@ def format_summary(summary: pd.DataFrame) -> str:
     return text
 
 
+def format_balance(balance: pd.DataFrame, top: int = 10) -> str:
+    """Both directions of the links that vehicles serve both ways, the most idle first."""
+    both = balance[balance["imbalance_teu_per_day"].notna()]
+    pairs = both.groupby("link", observed=True).filter(lambda g: len(g) == 2)
+    if pairs.empty:
+        return ""
+    idle = pairs.groupby("link", observed=True)["idle_teu_per_day"].sum()
+    lines = [
+        "both ways (vehicles of a fixed capacity; load factor, and TEU a day left idle):",
+    ]
+    for link in idle.sort_values(ascending=False).index[:top]:
+        ways = pairs[pairs["link"] == link].sort_values("carried_teu_per_day", ascending=False)
+        text = "   ".join(
+            f"{w.from_node}->{w.to_node} {w.load_factor:4.0%} ({w.idle_teu_per_day:,.0f} idle)"
+            for w in ways.itertuples()
+        )
+        lines.append(f"  {link:<22} {text}")
+    if len(idle) > top:
+        lines.append(f"  ... {len(idle) - top} more links: corridor.kpis.direction_balance")
+    return "\n".join(lines)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     if args.out is not None:
@@ -112,6 +135,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         )
         print()
         print(format_summary(s))
+        balance = format_balance(
+            kpis.direction_balance(
+                results.departures, results.legs, results.warmup_h, results.horizon_h
+            )
+        )
+        if balance:
+            print()
+            print(balance)
     if args.out:
         args.interrupted = (
             f"stopped while saving to {args.out}: it holds its previous results or this "
