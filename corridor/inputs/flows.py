@@ -7,6 +7,7 @@ from typing import Any, Literal, Union
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from corridor.inputs.choice import FlowChoice
 from corridor.inputs.frozen import Table
 from corridor.inputs.limits import GrowthPct, RouteShare, Share, TeuPerDay
 from corridor.inputs.pydantic_errors import located_error
@@ -29,6 +30,10 @@ class FlowSpec(Strict):
         default=0.0, description="compound demand growth, percent per year"
     )
     share_40ft: Share = Field(default=0.5, description="share of containers that are 40' (2 TEU)")
+    choice: FlowChoice | Literal["fixed"] | None = Field(
+        default=None,
+        description="this flow's route choice (its own figures), or fixed to keep its shares",
+    )
     routes: Table[Id, RouteShare] = Field(
         min_length=1,
         description="route name -> share of this flow's containers (normalised); a list of "

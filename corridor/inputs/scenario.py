@@ -32,6 +32,7 @@ from pydantic import (
 
 from corridor.errors import Problem, Problems, ScenarioError, did_you_mean, format_location
 from corridor.inputs.changes import LegChange, NodeChange
+from corridor.inputs.choice import ChoiceSpec
 from corridor.inputs.flows import EmptiesSpec, FlowSpec
 from corridor.inputs.frozen import FrozenDict, Items, Table, deep_freeze, thaw
 from corridor.inputs.limits import (
@@ -128,6 +129,10 @@ class Scenario(Strict):
     seasons: Items[Season] = Field(default_factory=tuple)
     capacity_changes: Items[CapacityChange] = Field(default_factory=tuple)
     outputs: OutputSpec = Field(default_factory=OutputSpec)
+    choice: ChoiceSpec | None = Field(
+        default=None,
+        description="flows choose their routes by generalised cost (see docs/route-choice.md)",
+    )
     empties: EmptiesSpec | None = Field(
         default=None, description="return the imbalance between directions as empty containers"
     )

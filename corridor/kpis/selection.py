@@ -32,8 +32,9 @@ def measured_trips(
     delivered_only
         Keep only containers delivered before the end of the horizon.
     include_empties
-        Keep empty containers sent back to balance the directions (``kind == "empty"``); they
-        take capacity but are no shipper's cargo.
+        Keep empty containers sent back to balance the directions (``kind == "empty"``) and
+        the probes that time a choosing flow's routes (``kind == "probe"``); they take
+        capacity but are no shipper's cargo.
 
     Returns
     -------
@@ -46,7 +47,7 @@ def measured_trips(
     if delivered_only:
         keep &= trips["delivered_h"].notna().to_numpy()
     if not include_empties and "kind" in trips:
-        keep &= (trips["kind"] != "empty").to_numpy()
+        keep &= (trips["kind"] == "loaded").to_numpy()
     return trips[keep]
 
 

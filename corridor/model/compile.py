@@ -27,6 +27,7 @@ from corridor.model.checks import (
 )
 from corridor.model.convert import runtime_flows, runtime_network, runtime_routes
 from corridor.model.empties import plan_empties
+from corridor.model.probes import probe_flows
 from corridor.model.runtime import Model, OpenTimes
 
 __all__ = ["build_model"]
@@ -71,8 +72,9 @@ def build_model(
 
     nodes, legs, places = runtime_network(network)
     route_rts = runtime_routes({**routes, **empties.routes}, legs)
-    flows = [*scenario.flows, *empties.flows]
-    empty_ids = {f.id for f in empties.flows}
+    probes = probe_flows(scenario)
+    flows = [*scenario.flows, *empties.flows, *probes]
+    kinds = {f.id: "empty" for f in empties.flows} | {f.id: "probe" for f in probes}
     records = closure_records(scenario, run_seed)
     by_elem: dict[str, list[tuple[float, float]]] = {}
     for rec in records:
@@ -95,7 +97,7 @@ def build_model(
         nodes=tuple(nodes),
         legs=tuple(legs),
         routes=tuple(route_rts),
-        flows=tuple(runtime_flows(flows, nodes, route_rts, empty_ids)),
+        flows=tuple(runtime_flows(flows, nodes, route_rts, kinds)),
         places=tuple(places),
         node_closures=tuple(OpenTimes(by_elem.get(n.id, [])) for n in nodes),
         leg_closures=tuple(OpenTimes(by_elem.get(leg.id, [])) for leg in legs),

@@ -8,7 +8,7 @@ first. Every stochastic element gets the name of its own random stream here
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 from corridor.inputs.flows import FlowSpec
 from corridor.inputs.network import Network
@@ -169,12 +169,14 @@ def runtime_flows(
     flows: Sequence[FlowSpec],
     nodes: Sequence[NodeRT],
     routes: Sequence[RouteRT],
-    empty: Collection[str] = (),
+    kinds: Mapping[str, str] | None = None,
 ) -> list[FlowRT]:
     """Each flow with its arrival rate and the cumulative shares of its routes.
 
-    ``empty`` names the flows of empty containers (:mod:`corridor.model.empties`).
+    ``kinds`` gives the kind of flows that are not shippers' loaded containers: ``empty``
+    (:mod:`corridor.model.empties`) and ``probe`` (:mod:`corridor.model.probes`).
     """
+    kinds = kinds or {}
     node_index = {n.id: n.index for n in nodes}
     route_index = {r.name: r.index for r in routes}
     out: list[FlowRT] = []
@@ -199,7 +201,7 @@ def runtime_flows(
                 share_40ft=flow.share_40ft,
                 routes=tuple(route_index[name] for name in flow.routes),
                 route_cum=tuple(cum_share),
-                kind="empty" if flow.id in empty else "loaded",
+                kind=kinds.get(flow.id, "loaded"),
             )
         )
     return out
