@@ -10,8 +10,9 @@ The days are door to door, of the flow's own containers on the route and of its 
 at least the longest delivered transit of the route before the end of the run. A container of
 that window still under way at the end counts with the days it has spent so far: on a route
 that cannot carry its traffic the delay then shows in the cost (as a lower bound) instead of
-being left out with the boxes that never arrived. The tariff is the route's cost per TEU as modelled (legs and node
-charges), its CO2e the route's emissions per TEU (0 where a leg has no emission factor).
+being left out with the boxes that never arrived. The tariff is the route's cost per TEU as
+modelled (legs and node charges), its CO2e the route's emissions per TEU (0 where a leg has no
+emission factor).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from corridor import kpis
+from corridor.choice import choosing_flows, run_equilibrium
 from corridor.inputs.network import describe_legs, load_network
 from corridor.inputs.routing import k_shortest_routes
 from corridor.inputs.scenario import load_scenario, scenario_json_schema
@@ -62,6 +63,7 @@ def format_summary(summary: pd.DataFrame) -> str:
             {
                 "flow": r["flow"],
                 "route": r["route"],
+                "share": f"{r['share']:.1%}",
                 "delivered": int(r["delivered"]),
                 "in transit": int(r["in_transit"]),
                 "TEU/day": f"{r['throughput_teu_per_day']:.1f}",
@@ -109,6 +111,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.out is not None:
         check_output_folder(args.out)  # before a long run, not after it
     args.interrupted = "the run stopped before it finished; nothing was written"
+    choice_line = ""
+    if choosing_flows(scenario):  # shippers choose: first let the shares settle
+        equilibrium = run_equilibrium(scenario, seed=args.seed)
+        scenario = equilibrium.scenario
+        state = "settled" if equilibrium.converged else "did NOT settle (see corridor equilibrium)"
+        choice_line = (
+            f"choice    route shares {state} after {equilibrium.iterations} rounds of "
+            f"{scenario.choice.replications if scenario.choice else 1} run(s) "
+            f"(largest gap {equilibrium.gap:.3f})"
+        )
     results = simulate(
         scenario,
         seed=args.seed,
@@ -128,6 +140,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             f"(first {scenario.warmup_days:g} days are warm-up, left out below)"
         )
         print(f"seed      {results.seed}")
+        if choice_line:
+            print(choice_line)
         print(
             f"containers {len(trips):,} created, "
             f"{int(trips['delivered_h'].notna().sum()):,} delivered, "
