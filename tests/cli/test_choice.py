@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -33,4 +34,5 @@ def test_run_lets_the_shares_settle_first_and_prints_them(
     assert "choice    route shares settled after 2 rounds of 1 run(s)" in out
     header = next(line for line in out.splitlines() if line.split()[:1] == ["flow"])
     assert header.split()[:3] == ["flow", "route", "share"]
-    assert "  long  99.0%" in out
+    # the run draws each box's route: about the equilibrium's 99.0 % go the long way
+    assert re.search(r"\blong\s+(98|99)\.\d%", out)
