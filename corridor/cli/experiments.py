@@ -28,7 +28,7 @@ from corridor.experiments.spec import (
     parse_warmup,
 )
 
-__all__ = ["register"]
+__all__ = ["add_execution_options", "executor_of", "register"]
 
 EXIT_INTERRUPTED = 130
 
@@ -76,7 +76,7 @@ def _at_least_one(text: str) -> int:
     return value
 
 
-def _add_execution_options(p: argparse.ArgumentParser) -> None:
+def add_execution_options(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("where runs execute (default: local processes on every core)")
     g.add_argument(
         "-j",
@@ -131,7 +131,7 @@ def _add_run_options(
     )
 
 
-def _executor(args: argparse.Namespace) -> Executor:
+def executor_of(args: argparse.Namespace) -> Executor:
     if args.scheduler is not None or args.dask is not None:
         # Dask sets up its own loggers at INFO when imported; follow corridor's -v instead.
         # Imported here, not at the top: a heavy dependency that only these options need.
@@ -283,7 +283,7 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     spec: ExperimentSpec | None = None
     try:
         # the workers start while the experiment is read and checked
-        with _executor(args) as executor:
+        with executor_of(args) as executor:
             spec = _batch_spec(args)
             with progress_reporter(sys.stderr) as progress:
                 results = run_experiment(spec, executor=executor, progress=progress)
@@ -347,7 +347,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         name=name,
     )
     try:
-        with _executor(args) as executor, progress_reporter(sys.stderr) as progress:
+        with executor_of(args) as executor, progress_reporter(sys.stderr) as progress:
             results = run_experiment(spec, executor=executor, progress=progress)
     except KeyboardInterrupt as exc:
         return _interrupted(exc, spec.out)
@@ -360,7 +360,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 def _cmd_saturation(args: argparse.Namespace) -> int:
     warmup = args.warmup
     try:
-        with _executor(args) as executor, progress_reporter(sys.stderr) as progress:
+        with executor_of(args) as executor, progress_reporter(sys.stderr) as progress:
             result = find_saturation(
                 args.scenario,
                 args.flow,
@@ -433,7 +433,7 @@ def register(subparsers: Any) -> None:
         metavar="SHARE",
         help="advise replications for intervals of ± SHARE of the mean (0.05 for 5 %%)",
     )
-    _add_execution_options(p)
+    add_execution_options(p)
     p.set_defaults(func=_cmd_batch)
 
     p = subparsers.add_parser(
@@ -461,7 +461,7 @@ def register(subparsers: Any) -> None:
         default="p50",
         help="the statistic of the verdict lines (default p50)",
     )
-    _add_execution_options(p)
+    add_execution_options(p)
     p.set_defaults(func=_cmd_compare)
 
     p = subparsers.add_parser(
@@ -490,5 +490,5 @@ def register(subparsers: Any) -> None:
         default=0.05,
         help="stop when high/low - 1 is at most this (default 0.05)",
     )
-    _add_execution_options(p)
+    add_execution_options(p)
     p.set_defaults(func=_cmd_saturation)

@@ -20,6 +20,7 @@ import threading
 from collections.abc import Sequence
 
 from corridor import __version__
+from corridor.cli import choice as choice_commands
 from corridor.cli import experiments as experiment_commands
 from corridor.cli import report as report_commands
 from corridor.cli import run as run_commands
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub.required = True
     run_commands.register(sub)
     experiment_commands.register(sub)
+    choice_commands.register(sub)
     report_commands.register(sub)
     return parser
 

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from corridor import kpis
+from corridor.choice import choosing_flows, run_equilibrium
 from corridor.inputs.network import describe_legs, load_network
 from corridor.inputs.routing import k_shortest_routes
 from corridor.inputs.scenario import load_scenario, scenario_json_schema
@@ -19,7 +21,7 @@ from corridor.model.size import estimate_size
 from corridor.results.store import check_output_folder
 from corridor.run import load_model, refuse_oversized, simulate
 
-__all__ = ["format_summary", "register"]
+__all__ = ["format_balance", "format_summary", "register"]
 
 _RUN_EXAMPLES = """\
 examples:
@@ -61,6 +63,7 @@ def format_summary(summary: pd.DataFrame) -> str:
             {
                 "flow": r["flow"],
                 "route": r["route"],
+                "share": f"{r['share']:.1%}",
                 "delivered": int(r["delivered"]),
                 "in transit": int(r["in_transit"]),
                 "TEU/day": f"{r['throughput_teu_per_day']:.1f}",
@@ -81,11 +84,43 @@ def format_summary(summary: pd.DataFrame) -> str:
     return text
 
 
+def format_balance(balance: pd.DataFrame, top: int = 10) -> str:
+    """Both directions of the links that vehicles serve both ways, the most idle first."""
+    both = balance[balance["imbalance_teu_per_day"].notna()]
+    pairs = both.groupby("link", observed=True).filter(lambda g: len(g) == 2)
+    if pairs.empty:
+        return ""
+    idle = pairs.groupby("link", observed=True)["idle_teu_per_day"].sum()
+    lines = [
+        "both ways (vehicles of a fixed capacity; load factor, and TEU a day left idle):",
+    ]
+    for link in idle.sort_values(ascending=False).index[:top]:
+        ways = pairs[pairs["link"] == link].sort_values("carried_teu_per_day", ascending=False)
+        text = "   ".join(
+            f"{w.from_node}->{w.to_node} {w.load_factor:4.0%} ({w.idle_teu_per_day:,.0f} idle)"
+            for w in ways.itertuples()
+        )
+        lines.append(f"  {link:<22} {text}")
+    if len(idle) > top:
+        lines.append(f"  ... {len(idle) - top} more links: corridor.kpis.direction_balance")
+    return "\n".join(lines)
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     if args.out is not None:
         check_output_folder(args.out)  # before a long run, not after it
     args.interrupted = "the run stopped before it finished; nothing was written"
+    choice_line = ""
+    if choosing_flows(scenario):  # shippers choose: first let the shares settle
+        equilibrium = run_equilibrium(scenario, seed=args.seed)
+        scenario = equilibrium.scenario
+        state = "settled" if equilibrium.converged else "did NOT settle (see corridor equilibrium)"
+        choice_line = (
+            f"choice    route shares {state} after {equilibrium.iterations} rounds of "
+            f"{scenario.choice.replications if scenario.choice else 1} run(s) "
+            f"(largest gap {equilibrium.gap:.3f})"
+        )
     results = simulate(
         scenario,
         seed=args.seed,
@@ -105,6 +140,8 @@ def _cmd_run(args: argparse.Namespace) -> int:
             f"(first {scenario.warmup_days:g} days are warm-up, left out below)"
         )
         print(f"seed      {results.seed}")
+        if choice_line:
+            print(choice_line)
         print(
             f"containers {len(trips):,} created, "
             f"{int(trips['delivered_h'].notna().sum()):,} delivered, "
@@ -112,6 +149,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
         )
         print()
         print(format_summary(s))
+        balance = format_balance(
+            kpis.direction_balance(
+                results.departures, results.legs, results.warmup_h, results.horizon_h
+            )
+        )
+        if balance:
+            print()
+            print(balance)
     if args.out:
         args.interrupted = (
             f"stopped while saving to {args.out}: it holds its previous results or this "

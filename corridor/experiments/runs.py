@@ -129,6 +129,7 @@ def run_table(results: Results, label: str, replication: int) -> pd.DataFrame:
             "seed": np.full(n, results.seed, dtype=np.int64),
             "container": trips["container"].to_numpy(np.int64),
             "flow": trips["flow"].astype(str).astype("category"),
+            "kind": trips["kind"].astype(str).astype("category"),
             "route": trips["route"].astype(str).astype("category"),
             "teu": trips["teu"].to_numpy(np.int8),
             "created_h": trips["created_h"].to_numpy(np.float64),

@@ -48,6 +48,7 @@ __all__ = [
     "ExperimentSpec",
     "Warmup",
     "experiment_from_scenarios",
+    "experiment_of",
     "is_experiment_file",
     "load_experiment_spec",
     "parse_warmup",
@@ -521,6 +522,46 @@ def experiment_from_scenarios(
         replications=replications,
         seed=seed,
         out=Path(out) if out is not None else Path("results") / name,
+        warmup=warmup,
+        confidence=confidence,
+    )
+
+
+def experiment_of(
+    scenarios: Sequence[Scenario],
+    *,
+    replications: int,
+    seed: int,
+    out: str | Path,
+    name: str,
+    warmup: Warmup = "scenario",
+    confidence: float = 0.95,
+) -> ExperimentSpec:
+    """An experiment of scenarios held in memory (each read from a file, so that it has its
+    network's path): what route choice runs in each of its rounds.
+
+    Raises
+    ------
+    ExperimentError
+        When scenarios share a name.
+    """
+    if replications < 1:
+        raise ValueError(f"replications must be >= 1, got {replications}")
+    cases = []
+    for scenario in scenarios:
+        if scenario.network_path is None:
+            raise ValueError(f"scenario {scenario.name!r} was not read from a file")
+        cases.append(_case(scenario, NetworkFile.read(scenario.network_path), {}))
+    report = _Collector(Path("."), {})
+    _check_unique(cases, report)
+    if report.problems:
+        raise ExperimentError(None, report.problems)
+    return ExperimentSpec(
+        name=name,
+        cases=tuple(cases),
+        replications=replications,
+        seed=seed,
+        out=Path(out),
         warmup=warmup,
         confidence=confidence,
     )

@@ -7,12 +7,13 @@ from typing import Any, Literal, Union
 from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from corridor.inputs.choice import FlowChoice
 from corridor.inputs.frozen import Table
 from corridor.inputs.limits import GrowthPct, RouteShare, Share, TeuPerDay
 from corridor.inputs.pydantic_errors import located_error
 from corridor.inputs.specs import Id, Strict
 
-__all__ = ["FlowSpec"]
+__all__ = ["EmptiesSpec", "FlowSpec"]
 
 
 class FlowSpec(Strict):
@@ -29,6 +30,10 @@ class FlowSpec(Strict):
         default=0.0, description="compound demand growth, percent per year"
     )
     share_40ft: Share = Field(default=0.5, description="share of containers that are 40' (2 TEU)")
+    choice: FlowChoice | Literal["fixed"] | None = Field(
+        default=None,
+        description="this flow's route choice (its own figures), or fixed to keep its shares",
+    )
     routes: Table[Id, RouteShare] = Field(
         min_length=1,
         description="route name -> share of this flow's containers (normalised); a list of "
@@ -73,3 +78,14 @@ class FlowSpec(Strict):
                 ],
             )
         return self
+
+
+class EmptiesSpec(Strict):
+    """Empty containers sent back to where the loaded ones came from.
+
+    Where more loaded containers go one way than the other between two nodes, ``share`` of
+    the difference is returned empty, the other way along the routes of the heavier flow (each
+    route's legs run back), so that the empties take capacity on the lighter direction.
+    """
+
+    share: Share = Field(description="share of the imbalance between directions sent back empty")

@@ -32,7 +32,8 @@ from pydantic import (
 
 from corridor.errors import Problem, Problems, ScenarioError, did_you_mean, format_location
 from corridor.inputs.changes import LegChange, NodeChange
-from corridor.inputs.flows import FlowSpec
+from corridor.inputs.choice import ChoiceSpec
+from corridor.inputs.flows import EmptiesSpec, FlowSpec
 from corridor.inputs.frozen import FrozenDict, Items, Table, deep_freeze, thaw
 from corridor.inputs.limits import (
     CALENDAR_END,
@@ -128,6 +129,13 @@ class Scenario(Strict):
     seasons: Items[Season] = Field(default_factory=tuple)
     capacity_changes: Items[CapacityChange] = Field(default_factory=tuple)
     outputs: OutputSpec = Field(default_factory=OutputSpec)
+    choice: ChoiceSpec | None = Field(
+        default=None,
+        description="flows choose their routes by generalised cost (see docs/route-choice.md)",
+    )
+    empties: EmptiesSpec | None = Field(
+        default=None, description="return the imbalance between directions as empty containers"
+    )
     add: Items[Annotated[str, Field(min_length=1)] | Feature] = Field(
         default_factory=tuple,
         description="new nodes and links: GeoJSON files (relative to this file) or features "

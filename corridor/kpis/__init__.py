@@ -20,6 +20,7 @@ borders         CAREC TFI1: :func:`border_crossing_times`, :func:`default_crossi
 reliability     :func:`reliability` (on-time share, P50/P90/P95), :func:`throughput`
 capacity        :func:`load_factors`, :func:`resource_series`, :func:`utilisation`,
                 :func:`servers_of` (from the ``processes`` table)
+directions      :func:`direction_balance`: both ways of every link, offered, carried, idle
 costs           :func:`cost_per_teu`, :func:`stage_costs`
 emissions       :func:`emission_factors`, :func:`co2e_by_leg`, :func:`co2e_per_teu`
 escap           :func:`time_distance_points` for the ESCAP time/cost-distance chart
@@ -57,6 +58,7 @@ from corridor.kpis.breakdown import (
 )
 from corridor.kpis.capacity import load_factors, resource_series, servers_of, utilisation
 from corridor.kpis.costs import cost_per_teu, stage_costs
+from corridor.kpis.directions import BALANCE_COLUMNS, direction_balance
 from corridor.kpis.elements import leg_kpis, node_kpis, route_kpis
 from corridor.kpis.emissions import (
     DEFAULT_FUEL_BY_MODE,
@@ -73,6 +75,7 @@ from corridor.kpis.summary import SUMMARY_COLUMNS, summarize
 
 __all__ = [
     "ACTIVITY_CATEGORY",
+    "BALANCE_COLUMNS",
     "DEFAULT_FUEL_BY_MODE",
     "SUMMARY_COLUMNS",
     "TIME_CATEGORIES",
@@ -83,6 +86,7 @@ __all__ = [
     "cost_per_teu",
     "crossing_name",
     "default_crossings",
+    "direction_balance",
     "emission_factors",
     "leg_kpis",
     "load_factors",

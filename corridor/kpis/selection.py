@@ -16,9 +16,12 @@ __all__ = ["measured_trips"]
 
 
 def measured_trips(
-    trips: pd.DataFrame, include_warmup: bool = False, delivered_only: bool = True
+    trips: pd.DataFrame,
+    include_warmup: bool = False,
+    delivered_only: bool = True,
+    include_empties: bool = False,
 ) -> pd.DataFrame:
-    """The trips that statistics are computed over.
+    """The trips that statistics are computed over: shippers' containers, after the warm-up.
 
     Parameters
     ----------
@@ -28,6 +31,10 @@ def measured_trips(
         Keep containers created during the warm-up.
     delivered_only
         Keep only containers delivered before the end of the horizon.
+    include_empties
+        Keep empty containers sent back to balance the directions (``kind == "empty"``) and
+        the probes that time a choosing flow's routes (``kind == "probe"``); they take
+        capacity but are no shipper's cargo.
 
     Returns
     -------
@@ -39,6 +46,8 @@ def measured_trips(
         keep &= ~trips["in_warmup"].to_numpy(dtype=bool)
     if delivered_only:
         keep &= trips["delivered_h"].notna().to_numpy()
+    if not include_empties and "kind" in trips:
+        keep &= (trips["kind"] == "loaded").to_numpy()
     return trips[keep]
 
 

@@ -12,6 +12,7 @@ __all__ = ["SUMMARY_COLUMNS", "summarize"]
 SUMMARY_COLUMNS = [
     "flow",
     "route",
+    "share",
     "created",
     "delivered",
     "in_transit",
@@ -51,6 +52,7 @@ def summarize(
 ) -> pd.DataFrame:
     """The per flow and route summary of a run (:meth:`corridor.results.Results.summary`).
 
+    ``share`` is the route's part of its flow's containers (created after the warm-up).
     ``status`` is ``saturated`` when the route cannot carry its demand: the TEU in the system
     grow by more than 5 % of the daily demand per day over the second half of the measured
     period, and either more containers are under way at the end than Little's law expects at
@@ -58,11 +60,16 @@ def summarize(
     per day of the period. Then the transit statistics describe only the
     containers that got through and understate the real delay. ``no deliveries`` means no
     container created after the warm-up arrived before the end, though the backlog does not
-    grow (the route is longer than the measured period).
+    grow (the route is longer than the measured period). Empty containers sent back to
+    balance the directions and probes that time a choosing flow's routes (``trips.kind`` other
+    than ``loaded``) are left out.
     """
     measured_days = max((horizon_h - warmup_h) / 24.0, 1e-9)
     t = trips[~trips["in_warmup"]]
+    if "kind" in t:  # empties sent back and probes that time routes are no shipper's cargo
+        t = t[t["kind"] == "loaded"]
     rows = []
+    per_flow = t.groupby("flow", observed=True).size().to_dict()
     for (flow, route), g in t.groupby(["flow", "route"], observed=True, sort=True):
         done = g["transit_days"].dropna()
         q = done.quantile([0.5, 0.9, 0.95]) if len(done) else pd.Series([np.nan] * 3)
@@ -87,6 +94,7 @@ def summarize(
             {
                 "flow": flow,
                 "route": route,
+                "share": len(g) / per_flow[flow],
                 "created": len(g),
                 "delivered": len(done),
                 "in_transit": in_transit,

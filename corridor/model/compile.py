@@ -26,6 +26,8 @@ from corridor.model.checks import (
     check_window_elements,
 )
 from corridor.model.convert import runtime_flows, runtime_network, runtime_routes
+from corridor.model.empties import plan_empties
+from corridor.model.probes import probe_flows
 from corridor.model.runtime import Model, OpenTimes
 
 __all__ = ["build_model"]
@@ -65,10 +67,14 @@ def build_model(
     check_vehicle_capacities(scenario, network, routes, problems)
     seasons = seasons_by_leg(scenario, list(network.legs))
     check_timetables(scenario, list(network.legs.values()), seasons, problems)
+    empties = plan_empties(scenario, network, routes, problems)
     problems.raise_if_any(ScenarioError, scenario.source or scenario.name)
 
     nodes, legs, places = runtime_network(network)
-    route_rts = runtime_routes(routes, legs)
+    route_rts = runtime_routes({**routes, **empties.routes}, legs)
+    probes = probe_flows(scenario)
+    flows = [*scenario.flows, *empties.flows, *probes]
+    kinds = {f.id: "empty" for f in empties.flows} | {f.id: "probe" for f in probes}
     records = closure_records(scenario, run_seed)
     by_elem: dict[str, list[tuple[float, float]]] = {}
     for rec in records:
@@ -91,7 +97,7 @@ def build_model(
         nodes=tuple(nodes),
         legs=tuple(legs),
         routes=tuple(route_rts),
-        flows=tuple(runtime_flows(scenario, nodes, route_rts)),
+        flows=tuple(runtime_flows(flows, nodes, route_rts, kinds)),
         places=tuple(places),
         node_closures=tuple(OpenTimes(by_elem.get(n.id, [])) for n in nodes),
         leg_closures=tuple(OpenTimes(by_elem.get(leg.id, [])) for leg in legs),

@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
+from corridor.inputs.flows import FlowSpec
 from corridor.inputs.network import Network
-from corridor.inputs.scenario import Scenario
 from corridor.inputs.specs import WEEKDAYS
 from corridor.model.runtime import (
     AT_DESTINATION,
@@ -166,13 +166,21 @@ def runtime_routes(routes: Mapping[str, Sequence[str]], legs: Sequence[LegRT]) -
 
 
 def runtime_flows(
-    scenario: Scenario, nodes: Sequence[NodeRT], routes: Sequence[RouteRT]
+    flows: Sequence[FlowSpec],
+    nodes: Sequence[NodeRT],
+    routes: Sequence[RouteRT],
+    kinds: Mapping[str, str] | None = None,
 ) -> list[FlowRT]:
-    """Each flow with its arrival rate and the cumulative shares of its routes."""
+    """Each flow with its arrival rate and the cumulative shares of its routes.
+
+    ``kinds`` gives the kind of flows that are not shippers' loaded containers: ``empty``
+    (:mod:`corridor.model.empties`) and ``probe`` (:mod:`corridor.model.probes`).
+    """
+    kinds = kinds or {}
     node_index = {n.id: n.index for n in nodes}
     route_index = {r.name: r.index for r in routes}
     out: list[FlowRT] = []
-    for flow in scenario.flows:
+    for flow in flows:
         shares = [flow.routes[name] for name in flow.routes]
         total = sum(shares)
         cum_share, acc = [], 0.0
@@ -193,6 +201,7 @@ def runtime_flows(
                 share_40ft=flow.share_40ft,
                 routes=tuple(route_index[name] for name in flow.routes),
                 route_cum=tuple(cum_share),
+                kind=kinds.get(flow.id, "loaded"),
             )
         )
     return out

@@ -160,6 +160,9 @@ class FlowRT:
     share_40ft: float
     routes: tuple[int, ...]
     route_cum: tuple[float, ...]  # cumulative route shares, the last one 1.0
+    # "loaded" (shippers' boxes), "empty" (sent back to balance the directions) or "probe"
+    # (a few boxes that time every route of a flow that chooses)
+    kind: str = "loaded"
 
 
 @dataclass(frozen=True, slots=True)

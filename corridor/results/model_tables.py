@@ -60,6 +60,9 @@ LEG_COLUMNS = [
     "cost_usd_per_teu",
     "co2e_kg_per_teu_km",
     "enabled",
+    "link",
+    "reverse",
+    "rotation",
     "geometry_wkt",
 ]
 
@@ -167,7 +170,9 @@ def legs_table(model: Model) -> pd.DataFrame:
     ``mean_running_h`` (without delays), ``service`` (its type: continuous, scheduled,
     when_full), ``capacity_teu`` (per departure; infinite for continuous services),
     ``cost_usd_per_teu``, ``co2e_kg_per_teu_km`` (empty without the leg's own factor),
-    ``enabled`` and ``geometry_wkt`` (its line as WKT, EPSG:4326).
+    ``enabled``, ``link`` (the physical link it runs one way of), ``reverse`` (the leg
+    running the other way, empty for a one-way leg), ``rotation`` (its fleet serves both ways)
+    and ``geometry_wkt`` (its line as WKT, EPSG:4326).
     """
     rows = [
         (
@@ -188,10 +193,15 @@ def legs_table(model: Model) -> pd.DataFrame:
             leg.cost_usd_per_teu,
             leg.co2e_kg_per_teu_km,
             leg.enabled,
+            leg.link or leg.id,
+            model.legs[leg.reverse].id if leg.reverse is not None else None,
+            leg.rotation,
             _wkt(model, leg),
         )
         for leg in model.legs
     ]
     floats = ("length_km", "speed_kmh", "mean_running_h", "capacity_teu", "cost_usd_per_teu")
     types = dict.fromkeys((*floats, "co2e_kg_per_teu_km"), float)
-    return pd.DataFrame(rows, columns=LEG_COLUMNS).astype({**types, "enabled": bool})
+    return pd.DataFrame(rows, columns=LEG_COLUMNS).astype(
+        {**types, "enabled": bool, "rotation": bool}
+    )

@@ -35,7 +35,7 @@ _EMPTY = {
     "legs": LEG_COLUMNS,
 }
 _COLUMNS = {
-    "trips": ["container", "flow", "route", "origin", "destination", "teu", "created_h",
+    "trips": ["container", "flow", "kind", "route", "origin", "destination", "teu", "created_h",
               "delivered_h", "transit_h", "transit_days", "km", "cost_usd", "co2e_kg",
               "in_warmup", "created_at", "delivered_at"],
     "stages": ["container", "flow", "route", "element_type", "element", "process", "activity",
@@ -51,6 +51,8 @@ _COLUMNS = {
 }  # fmt: skip
 """The columns of every table (:func:`~corridor.results.tables.build_tables` makes them;
 ``tests/results/test_results.py`` checks they agree): a table saved without one is refused."""
+# columns that folders saved by older versions lack, and the value they then have
+_ADDED_LATER: dict[str, dict[str, str]] = {"trips": {"kind": "loaded"}}
 # entries of meta that describe where a Results came from, not the run: not saved again
 _LOAD_NOTES = ("results_dir", "missing_tables")
 
@@ -167,14 +169,24 @@ class Results:
             SHA-256 that ``run.json`` lists for it (a folder mixing two runs), a table
             without a column it should have, or a folder written by another major version.
         """
+        required = {
+            name: [c for c in cols if c not in _ADDED_LATER.get(name, {})]
+            for name, cols in _COLUMNS.items()
+        }
         meta, tables = read_folder(
             directory,
             RECORD_TABLES,
             MODEL_TABLES,
             _RUN_KEYS,
-            columns=_COLUMNS,
+            columns=required,
             version=__version__,
         )
+        for name, added in _ADDED_LATER.items():
+            for column, value in added.items():
+                if column not in tables[name].columns:  # saved before the column existed
+                    at = _COLUMNS[name].index(column)
+                    filled = pd.Series([value] * len(tables[name]), dtype="category")
+                    tables[name].insert(at, column, filled)
         extra = {k: v for k, v in meta.items() if k not in _RUN_KEYS}
         missing = [name for name in MODEL_TABLES if name not in tables]
         for name in missing:

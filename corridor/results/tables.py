@@ -110,6 +110,9 @@ def build_tables(model: Model, rec: Recorder) -> dict[str, pd.DataFrame]:
     }
 
 
+_KINDS = ("loaded", "empty", "probe")  # trips.kind
+
+
 def _trip_table(
     model: Model, rec: Recorder, start: pd.Timestamp
 ) -> tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]:
@@ -146,6 +149,7 @@ def _trip_table(
         if routes
         else np.zeros(0)
     )
+    kind = _lookup([_KINDS.index(f.kind) for f in model.flows], len(_KINDS))
     origin = _lookup([f.origin for f in model.flows], len(nodes))
     dest = _lookup([f.destination for f in model.flows], len(nodes))
     transit = delivered - created
@@ -153,6 +157,7 @@ def _trip_table(
         {
             "container": np.arange(len(c_flow), dtype=np.int64),
             "flow": _cat(flows, c_flow),
+            "kind": _cat(list(_KINDS), kind[c_flow] if len(c_flow) else c_flow),
             "route": _cat(routes, c_route),
             "origin": _cat(nodes, origin[c_flow] if len(c_flow) else c_flow),
             "destination": _cat(nodes, dest[c_flow] if len(c_flow) else c_flow),

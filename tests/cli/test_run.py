@@ -57,7 +57,7 @@ def test_run_saves_tables_and_summary(capsys: pytest.CaptureFixture[str], tmp_pa
 def test_run_csv_format_is_machine_readable(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run_cli(capsys, "run", str(MINI), "--format", "csv")
     assert code == 0
-    assert out.splitlines()[0].startswith("flow,route,created,delivered,in_transit")
+    assert out.splitlines()[0].startswith("flow,route,share,created,delivered,in_transit")
 
 
 def test_validate_reports_ok(capsys: pytest.CaptureFixture[str]) -> None:

@@ -113,3 +113,41 @@ def test_a_border_process_applies_by_direction_of_travel() -> None:
     at_b = stages[stages["element"] == "B"]
     assert set(at_b.loc[at_b["flow"] == "north", "process"]) == {"exit_to_c"}
     assert set(at_b.loc[at_b["flow"] == "south", "process"]) == {"entry_from_c"}
+
+
+def _empties_run(share: float | None) -> Results:
+    """60 TEU a day A -> B and 20 back; trains of 50 TEU every 12 h each way."""
+    svc = {"type": "scheduled", "headway_h": 12, "capacity_teu": 50}
+    net = network([node("A"), node("B")], two_way("AB", "A", "B", 240, 40, svc))
+    extra = {} if share is None else {"empties": {"share": share}}
+    sc = scenario(
+        [
+            flow("out", "A", "B", 60, ["go"], arrival="fixed"),
+            flow("back", "B", "A", 20, ["ret"], arrival="fixed"),
+        ],
+        {"go": ["AB"], "ret": ["AB-rev"]},
+        horizon_days=120,
+        warmup_days=20,
+        **extra,
+    )
+    return simulate(sc, network=net)
+
+
+def test_empties_return_the_imbalance_on_the_lighter_direction() -> None:
+    full, none = _empties_run(0.5), _empties_run(None)
+    empties = full.trips[full.trips["kind"] == "empty"]
+    assert set(empties["flow"]) == {"out:empty"}
+    assert set(empties["route"]) == {"go:back"}
+    assert set(empties["origin"]) == {"B"}
+    # half of the 40 TEU a day of imbalance comes back empty: 20 TEU a day on the way back
+    window = empties[empties["created_h"].between(20 * 24, 100 * 24, inclusive="left")]
+    assert window["teu"].sum() / 80 == pytest.approx(20, abs=0.5)
+    back = full.departures[full.departures["leg"] == "AB-rev"]["load_teu"].mean()
+    back_without = none.departures[none.departures["leg"] == "AB-rev"]["load_teu"].mean()
+    assert back == pytest.approx(back_without * 2, rel=0.05)  # 40 TEU a day instead of 20
+    # shippers' statistics leave the empties out, and the loaded flows are unchanged
+    assert set(full.summary()["flow"]) == {"out", "back"}
+    loaded = full.trips[full.trips["kind"] == "loaded"]
+    columns = ["created_h", "delivered_h", "teu"]
+    assert loaded["flow"].astype(str).tolist() == none.trips["flow"].astype(str).tolist()
+    assert loaded[columns].reset_index(drop=True).equals(none.trips[columns])

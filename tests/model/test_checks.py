@@ -176,3 +176,13 @@ def test_a_route_that_starts_with_a_through_leg_is_a_warning(
         "one as they are ready, with no train or ship formed (start the route with a leg whose "
         "service forms vehicles (scheduled, when_full, continuous))"
     ]
+
+
+def test_empties_need_a_way_back_on_every_leg_of_the_route() -> None:
+    net = network([node("A"), node("B")], [leg("AB", "A", "B", 100, 50)])
+    problems = _problems(net, {"r": ["AB"]}, flows=[flow("f", "A", "B", 10, ["r"])],
+                         empties={"share": 0.5})  # fmt: skip
+    assert problems == [
+        "empties: flow 'f' sends its empties back on route 'r', but its leg 'AB' runs one way "
+        "only (give the link of 'AB' a way back, or leave empties out)"
+    ]

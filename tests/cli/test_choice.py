@@ -1,0 +1,38 @@
+"""The equilibrium command, and run of a scenario whose flows choose, as a user sees them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from corridor.cli.main import main
+from tests.choice.test_equilibrium import _two_roads
+
+
+def test_equilibrium_prints_the_rounds_and_the_shares(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    scenario = _two_roads(tmp_path)
+    assert main(["equilibrium", str(scenario), "-n", "1", "-j", "1", "--out",
+                 str(tmp_path / "eq")]) == 0  # fmt: skip
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == "scenario  two roads"
+    assert lines[1] == "round  gap (largest share of a flow that would move)"
+    assert "converged after 2 rounds" in out
+    assert "long  99.0%" in out  # exp(-0.01 x 1,100) against exp(-0.01 x 1,562.5)
+    assert (tmp_path / "eq" / "assignment.parquet").is_file()
+
+
+def test_run_lets_the_shares_settle_first_and_prints_them(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", str(_two_roads(tmp_path))]) == 0
+    out = capsys.readouterr().out
+    assert "choice    route shares settled after 2 rounds of 1 run(s)" in out
+    header = next(line for line in out.splitlines() if line.split()[:1] == ["flow"])
+    assert header.split()[:3] == ["flow", "route", "share"]
+    # the run draws each box's route: about the equilibrium's 99.0 % go the long way
+    assert re.search(r"\blong\s+(98|99)\.\d%", out)
