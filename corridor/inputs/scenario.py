@@ -122,6 +122,11 @@ class Scenario(Strict):
     routes: Table[Id, Annotated[Items[Id], Field(min_length=1)]] = Field(
         description="route name -> leg ids in travel order"
     )
+    route_labels: Table[Id, Id] = Field(
+        default_factory=FrozenDict,
+        description="route name -> a readable label for tables, charts and maps "
+        "(default: the route name)",
+    )
     nodes: Table[Id, NodeChange] = Field(default_factory=FrozenDict)
     legs: Table[Id, LegChange] = Field(default_factory=FrozenDict)
     closures: Items[Closure] = Field(default_factory=tuple)
@@ -178,6 +183,17 @@ class Scenario(Strict):
                             route,
                         )
                     )
+        for route in self.route_labels:
+            if route not in self.routes:
+                suggestion = did_you_mean(route, self.routes)
+                issues.append(
+                    (
+                        ("route_labels", route),
+                        f"route {route!r} is not defined under routes"
+                        + (f"; {suggestion}" if suggestion else ""),
+                        route,
+                    )
+                )
         for field, names in (
             ("storms", [s.name for s in self.storms]),
             ("seasons", [s.name for s in self.seasons]),

@@ -71,7 +71,7 @@ def build_model(
     problems.raise_if_any(ScenarioError, scenario.source or scenario.name)
 
     nodes, legs, places = runtime_network(network)
-    route_rts = runtime_routes({**routes, **empties.routes}, legs)
+    route_rts = runtime_routes({**routes, **empties.routes}, legs, scenario.route_labels)
     probes = probe_flows(scenario)
     flows = [*scenario.flows, *empties.flows, *probes]
     kinds = {f.id: "empty" for f in empties.flows} | {f.id: "probe" for f in probes}

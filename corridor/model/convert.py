@@ -147,8 +147,13 @@ def _rotates(network: Network, leg_id: str) -> bool:
     )
 
 
-def runtime_routes(routes: Mapping[str, Sequence[str]], legs: Sequence[LegRT]) -> list[RouteRT]:
-    """Each route as leg and node indices with the km travelled on reaching each node."""
+def runtime_routes(
+    routes: Mapping[str, Sequence[str]],
+    legs: Sequence[LegRT],
+    labels: Mapping[str, str] | None = None,
+) -> list[RouteRT]:
+    """Each route as leg and node indices with the km travelled on reaching each node, and
+    its label (``labels``, else its name)."""
     leg_by_id = {leg.id: leg for leg in legs}
     out = []
     for i, (name, chain) in enumerate(routes.items()):
@@ -160,7 +165,14 @@ def runtime_routes(routes: Mapping[str, Sequence[str]], legs: Sequence[LegRT]) -
             node_seq.append(leg.to_node)
             cum.append(cum[-1] + leg.length_km)
         out.append(
-            RouteRT(i, name, tuple(leg_by_id[x].index for x in chain), tuple(node_seq), tuple(cum))
+            RouteRT(
+                i,
+                name,
+                tuple(leg_by_id[x].index for x in chain),
+                tuple(node_seq),
+                tuple(cum),
+                (labels or {}).get(name, name),
+            )
         )
     return out
 

@@ -142,6 +142,7 @@ class RouteRT:
     legs: tuple[int, ...]
     nodes: tuple[int, ...]  # len(legs) + 1
     cum_km: tuple[float, ...]  # km travelled on arrival at each node
+    label: str = ""  # the scenario's route_labels entry, for reports (the engine ignores it)
 
     @property
     def length_km(self) -> float:

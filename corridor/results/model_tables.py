@@ -34,6 +34,7 @@ MODEL_TABLES = ("routes", "processes", "nodes", "legs")
 
 ROUTE_COLUMNS = [
     "route",
+    "label",
     "seq",
     "leg",
     "from_node",
@@ -82,6 +83,7 @@ def routes_table(model: Model) -> pd.DataFrame:
     rows = [
         {
             "route": r.name,
+            "label": r.label or r.name,
             "seq": pos,
             "leg": model.legs[li].id,
             "from_node": model.nodes[r.nodes[pos]].id,

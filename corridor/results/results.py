@@ -52,7 +52,7 @@ _COLUMNS = {
 """The columns of every table (:func:`~corridor.results.tables.build_tables` makes them;
 ``tests/results/test_results.py`` checks they agree): a table saved without one is refused."""
 # columns that folders saved by older versions lack, and the value they then have
-_ADDED_LATER: dict[str, dict[str, str]] = {"trips": {"kind": "loaded"}}
+_ADDED_LATER: dict[str, dict[str, str]] = {"trips": {"kind": "loaded"}, "routes": {"label": ""}}
 # entries of meta that describe where a Results came from, not the run: not saved again
 _LOAD_NOTES = ("results_dir", "missing_tables")
 
