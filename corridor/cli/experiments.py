@@ -14,7 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from corridor.experiments.analysis import METRICS
+from corridor.choice import choosing_flows, diversion, diversion_lines, run_equilibrium
+from corridor.experiments.analysis import METRICS, compare_runs
 from corridor.experiments.executors import Executor, open_executor
 from corridor.experiments.progress import progress_reporter
 from corridor.experiments.results import ExperimentResults, load_experiment
@@ -27,6 +28,7 @@ from corridor.experiments.spec import (
     load_experiment_spec,
     parse_warmup,
 )
+from corridor.inputs.scenario import Scenario, load_scenario
 
 __all__ = ["add_execution_options", "executor_of", "register"]
 
@@ -298,9 +300,12 @@ def _cmd_batch(args: argparse.Namespace) -> int:
 
 
 def _print_comparison(results: ExperimentResults, a: str, b: str, metric: str) -> None:
-    table = results.compare(a, b)
+    _print_paired(results.compare(a, b), a, b, metric, results.confidence)
+
+
+def _print_paired(table: pd.DataFrame, a: str, b: str, metric: str, confidence: float) -> None:
     n = int(table["n"].max()) if len(table) else 0
-    level = f"{results.confidence * 100:g} %"
+    level = f"{confidence * 100:g} %"
     print(f"A  {a}")
     print(f"B  {b}")
     print(
@@ -338,6 +343,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         return 0
     files = [Path(args.a), Path(args.b)]
     name = f"compare-{files[0].stem}-{files[1].stem}"
+    scenarios = [load_scenario(f) for f in files]
+    if any(choosing_flows(sc) for sc in scenarios):
+        return _compare_choices(args, scenarios, args.out or Path("results") / name)
     spec = experiment_from_scenarios(
         files,
         replications=args.replications or 30,
@@ -354,6 +362,38 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     assert results is not None
     a, b = (case.label for case in spec.cases)
     _print_comparison(results, a, b, args.metric)
+    return 0
+
+
+def _compare_choices(args: argparse.Namespace, scenarios: list[Scenario], out: Path) -> int:
+    """compare for scenarios whose flows choose: both equilibria, then what moved."""
+    equilibria = []
+    with executor_of(args) as executor, progress_reporter(sys.stderr) as progress:
+        for tag, scenario in zip("ab", scenarios, strict=True):
+            equilibria.append(
+                run_equilibrium(
+                    scenario,
+                    replications=args.replications or 4,
+                    out=out / tag,
+                    seed=args.seed or 0,
+                    executor=executor,
+                    progress=progress,
+                )
+            )
+    a, b = (sc.name for sc in scenarios)
+    runs = [
+        eq.final.runs.assign(scenario=name) for eq, name in zip(equilibria, (a, b), strict=True)
+    ]
+    for name, eq in zip((a, b), equilibria, strict=True):
+        state = "settled" if eq.converged else "did NOT settle"
+        print(f"route choice in {name}: shares {state} after {eq.iterations} rounds")
+    moved = diversion(runs[0], runs[1], equilibria[0].final.confidence)
+    print("\ncargo that moves (B - A, TEU a day delivered, paired replications):")
+    for line in diversion_lines(moved, b, confidence=equilibria[0].final.confidence):
+        print(line)
+    print()
+    table = compare_runs(pd.concat(runs, ignore_index=True), a, b, equilibria[0].final.confidence)
+    _print_paired(table, a, b, args.metric, equilibria[0].final.confidence)
     return 0
 
 

@@ -48,7 +48,7 @@ from corridor.inputs.limits import (
 )
 from corridor.inputs.paths import MISSING, file_problem
 from corridor.inputs.pydantic_errors import Issue, located_error, pydantic_problems
-from corridor.inputs.size import expected_containers, expected_windows
+from corridor.inputs.size import expected_flow_containers, expected_windows
 from corridor.inputs.specs import Flag, Id, Strict
 from corridor.inputs.windows import (
     CapacityChange,
@@ -312,6 +312,16 @@ class Scenario(Strict):
 
 
 _TOP_LEVEL = frozenset(Scenario.model_fields) | {"extends"}
+
+
+def expected_containers(scenario: Scenario) -> float:
+    """The mean number of containers a run of ``scenario`` creates over its horizon.
+
+    The sum over flows of :func:`expected_flow_containers`; a run creates about this many
+    (Poisson arrivals vary around it by about its square root). Containers created during the
+    warm-up are included: they are simulated like any other.
+    """
+    return math.fsum(expected_flow_containers(f, scenario.horizon_h) for f in scenario.flows)
 
 
 def check_seed(seed: object, where: str = "seed") -> int:

@@ -1,6 +1,6 @@
 """How much a scenario makes over its horizon, known before any model is built.
 
-:func:`expected_containers` is the mean number of containers its flows create;
+:func:`expected_flow_containers` is the mean number of containers a flow creates;
 :func:`expected_windows` the number of closure and season windows (storms by their mean), which
 the scenario's validation keeps under :data:`corridor.inputs.limits.MAX_TIME_WINDOWS`. Both are
 pure functions of the validated fields, cheap enough to run on every load.
@@ -18,11 +18,9 @@ from corridor.inputs.windows import Closure, Season, StormSpec
 
 if TYPE_CHECKING:
     from corridor.inputs.flows import FlowSpec
-    from corridor.inputs.scenario import Scenario
 
 __all__ = [
     "expected_arrivals",
-    "expected_containers",
     "expected_flow_containers",
     "expected_windows",
     "month_coverage",
@@ -54,16 +52,6 @@ def expected_arrivals(per_h: float, growth_per_year: float, horizon_h: float) ->
     if g == 0:
         return per_h * horizon_h
     return per_h * math.expm1(min(g * horizon_h, 700.0)) / g
-
-
-def expected_containers(scenario: Scenario) -> float:
-    """The mean number of containers a run of ``scenario`` creates over its horizon.
-
-    The sum over flows of :func:`expected_flow_containers`; a run creates about this many
-    (Poisson arrivals vary around it by about its square root). Containers created during the
-    warm-up are included: they are simulated like any other.
-    """
-    return math.fsum(expected_flow_containers(f, scenario.horizon_h) for f in scenario.flows)
 
 
 def month_coverage(start: dt.datetime, horizon_h: float) -> tuple[float, ...]:

@@ -36,3 +36,27 @@ def test_run_lets_the_shares_settle_first_and_prints_them(
     assert header.split()[:3] == ["flow", "route", "share"]
     # the run draws each box's route: about the equilibrium's 99.0 % go the long way
     assert re.search(r"\blong\s+(98|99)\.\d%", out)
+
+
+def test_compare_of_choosing_scenarios_says_how_much_cargo_moves(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    base = _two_roads(tmp_path)
+    cheaper = tmp_path / "cheaper.yaml"
+    cheaper.write_text(
+        "extends: choose.yaml\nname: cheaper short road\n"
+        "legs: {OP: {cost_usd_per_teu: 500}}\n",  # the short road's cost 1,500 -> 1,000
+        encoding="utf-8",
+    )
+    code = main(["compare", str(base), str(cheaper), "-n", "2", "-j", "1", "--out",
+                 str(tmp_path / "cmp")])  # fmt: skip
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "route choice in two roads: shares settled after 2 rounds" in out
+    line = next(x for x in out.splitlines() if x.startswith("flow f: cheaper short road: "))
+    # costs 1,062.5 against 1,100 USD/TEU: at 0.01 per USD the short road's share goes from
+    # 1.0 % to 59.3 % of the 20 TEU a day
+    moved = re.search(r"short \+([\d.]+) TEU/day", line)
+    assert moved is not None
+    assert float(moved.group(1)) == pytest.approx(20 * (0.5927 - 0.0097), abs=1.0)
+    assert re.search(r"long -[\d.]+ TEU/day", line)

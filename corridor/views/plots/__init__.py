@@ -12,12 +12,14 @@ time_distance  :func:`plot_time_distance`: the ESCAP time/cost-distance chart
 transit        :func:`plot_transit_ecdf`, :func:`plot_transit_histogram`,
                :func:`plot_time_breakdown`
 capacity       :func:`plot_queue_length`, :func:`plot_utilisation`, :func:`plot_load_factors`
+choice         :func:`plot_convergence` (route choice, round by round), :func:`plot_diversion`
 ============== ===========================================================================
 
 Colours and the other shared looks are in :mod:`corridor.views.style`.
 """
 
 from corridor.views.plots.capacity import plot_load_factors, plot_queue_length, plot_utilisation
+from corridor.views.plots.choice import plot_convergence, plot_diversion
 from corridor.views.plots.time_distance import plot_time_distance
 from corridor.views.plots.transit import (
     plot_time_breakdown,
@@ -29,6 +31,8 @@ from corridor.views.style import CATEGORY_COLORS, MODE_COLORS
 __all__ = [
     "CATEGORY_COLORS",
     "MODE_COLORS",
+    "plot_convergence",
+    "plot_diversion",
     "plot_load_factors",
     "plot_queue_length",
     "plot_time_breakdown",
