@@ -395,13 +395,15 @@ def _check_unique(cases: Sequence[Case], report: _Collector) -> None:
 
 
 def _load_scenario_file(
-    path: Path, report: _Collector, loc: Sequence[str | int], where: str
+    path: Path | Scenario, report: _Collector, loc: Sequence[str | int], where: str
 ) -> tuple[Scenario, Network, NetworkFile] | None:
-    if not path.is_file():
+    """A scenario file (or a scenario already loaded, say varied with ``with_changes``)
+    checked against its network; ``None`` when it has problems, which ``report`` gets."""
+    if isinstance(path, Path) and not path.is_file():
         report.add(loc, where, f"file {path} does not exist", "the path is relative to this file")
         return None
     try:
-        scenario = load_scenario(path)
+        scenario = path if isinstance(path, Scenario) else load_scenario(path)
         assert scenario.network_path is not None
         network = load_network(scenario.network_path)
         load_model(scenario, network)
@@ -483,7 +485,7 @@ def load_experiment_spec(path: str | Path) -> ExperimentSpec:
 
 
 def experiment_from_scenarios(
-    paths: Sequence[str | Path],
+    paths: Sequence[str | Path | Scenario],
     *,
     replications: int = 10,
     seed: int = 0,
@@ -494,6 +496,8 @@ def experiment_from_scenarios(
 ) -> ExperimentSpec:
     """An experiment of scenario files run as they are (``corridor batch a.yaml b.yaml``).
 
+    ``paths`` may also hold scenarios already loaded, such as variants made in memory with
+    :meth:`~corridor.inputs.scenario.Scenario.with_changes` (give each its own ``name``).
     ``out`` defaults to ``results/batch-<first>-<second>...`` in the current folder.
 
     Raises
@@ -508,13 +512,16 @@ def experiment_from_scenarios(
     report = _Collector(Path("."), {})
     cases: list[Case] = []
     for p in paths:
-        loaded = _load_scenario_file(Path(p), report, (), str(p))
+        given = p if isinstance(p, Scenario) else Path(p)
+        loaded = _load_scenario_file(
+            given, report, (), p.name if isinstance(p, Scenario) else str(p)
+        )
         if loaded is not None:
             cases.append(_case(loaded[0], loaded[2], {}))
     _check_unique(cases, report)
     if report.problems:
         raise ExperimentError(None, report.problems)
-    stems = "-".join(Path(p).stem for p in paths)[:80]
+    stems = "-".join(p.name if isinstance(p, Scenario) else Path(p).stem for p in paths)[:80]
     name = name or f"batch-{stems}"
     return ExperimentSpec(
         name=name,

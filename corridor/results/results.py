@@ -114,6 +114,16 @@ class Results:
             meta=dict(meta or {}),
         )
 
+    @property
+    def route_labels(self) -> dict[str, str]:
+        """Route name -> its readable label (the scenario's ``route_labels``, kept in the
+        ``routes`` table's ``label`` column), the name itself where there is none."""
+        routes = self.routes.drop_duplicates("route")
+        return {
+            str(r): str(lab) if isinstance(lab, str) and lab else str(r)
+            for r, lab in zip(routes["route"], routes["label"], strict=True)
+        }
+
     def summary(self) -> pd.DataFrame:
         """Per flow and route: counts and transit-time statistics, warm-up excluded.
 

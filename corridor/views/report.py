@@ -151,6 +151,9 @@ def _summary(results: Results, promised_days: float | None, fig: Fig) -> Section
     route_table = kpis.route_kpis(
         trips, stages, results.horizon_h, results.warmup_h, promised_days
     ).reset_index()
+    labels = results.route_labels
+    if any(labels.get(str(r), str(r)) != str(r) for r in route_table["route"]):
+        route_table.insert(1, "label", [labels.get(str(r), str(r)) for r in route_table["route"]])
     summary = results.summary()
     return Section(
         "summary",
@@ -244,7 +247,9 @@ def _transit(results: Results, promised_days: float | None, fig: Fig) -> Section
     rel = kpis.reliability(trips, promised_days, results.horizon_h) if promised_days else None
     blocks = [
         fig(
-            lambda: plots.plot_transit_ecdf(trips, promised_days=promised_days),
+            lambda: plots.plot_transit_ecdf(
+                trips, promised_days=promised_days, labels=results.route_labels
+            ),
             "transit time ECDF",
             "Share of containers delivered within a given number of days.",
         ),

@@ -1,7 +1,8 @@
 """The look shared by every chart and map: colours, labels, axes and time units.
 
-A route has the same colour on every chart and map of a report (:func:`route_colors`), a mode
-the same colour on charts and maps (:data:`MODE_COLORS`).
+A route has the same colour on every chart and map of a run (:func:`route_colors`, by its
+place among the scenario's routes), a mode the same colour on charts and maps
+(:data:`MODE_COLORS`); routes are shown by their labels (:func:`route_label`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ __all__ = [
     "hex_route_colors",
     "label",
     "route_colors",
+    "route_label",
+    "route_order",
     "time_scale",
 ]
 
@@ -77,17 +80,57 @@ def time_scale(max_h: float, unit: str) -> tuple[float, str]:
     return (24.0, "days") if days else (1.0, "hours")
 
 
-def route_colors(names: Sequence[str]) -> dict[str, Any]:
-    """A colour (RGBA) per route, by the route's place in alphabetical order, so that a route
-    has the same colour on every chart of a report."""
-    unique = sorted(set(names))
-    cmap = colormaps["tab10" if len(unique) <= 10 else "tab20"]
-    return {name: cmap(i % cmap.N) for i, name in enumerate(unique)}
+def _palette() -> list[Any]:
+    """20 colours: tab10's strong ones first, then tab20's light ones, so that up to ten
+    routes are told apart at a glance."""
+    strong = [colormaps["tab10"](i) for i in range(10)]
+    light = [colormaps["tab20"](2 * i + 1) for i in range(10)]
+    return strong + light
 
 
-def hex_route_colors(names: Sequence[str]) -> dict[str, str]:
+def route_order(
+    routes: Sequence[str] | pd.Series, universe: Sequence[str] | pd.Series | None = None
+) -> list[str]:
+    """Every route a colour may be needed for, in the order colours are given.
+
+    The order is that of ``universe`` (or of ``routes``) when it is a categorical column,
+    such as ``trips["route"]``, whose categories are all the routes of the scenario in the
+    order it defines them, even in a table filtered to some of them; otherwise alphabetical.
+    Routes outside it come after, alphabetically.
+    """
+    source = universe if universe is not None else routes
+    if isinstance(source, pd.Series) and isinstance(source.dtype, pd.CategoricalDtype):
+        order = [str(c) for c in source.cat.categories]
+    else:
+        order = sorted({str(r) for r in source})
+    known = set(order)
+    return order + sorted({str(r) for r in routes} - known)
+
+
+def route_colors(
+    routes: Sequence[str] | pd.Series, universe: Sequence[str] | pd.Series | None = None
+) -> dict[str, Any]:
+    """A colour (RGBA) per route, by its place in :func:`route_order`.
+
+    Pass the run's ``trips["route"]`` (a categorical column) as ``routes`` or ``universe`` and a
+    route has the same colour on every chart and map of the run, whichever routes a chart
+    shows: the report, the notebooks and the maps all colour ``western`` alike.
+    """
+    order = route_order(routes, universe)
+    palette = _palette()
+    return {name: palette[i % len(palette)] for i, name in enumerate(order)}
+
+
+def hex_route_colors(
+    routes: Sequence[str] | pd.Series, universe: Sequence[str] | pd.Series | None = None
+) -> dict[str, str]:
     """:func:`route_colors` as ``#rrggbb``, for HTML maps."""
-    return {k: to_hex(v) for k, v in route_colors(names).items()}
+    return {k: to_hex(v) for k, v in route_colors(routes, universe).items()}
+
+
+def route_label(route: str, labels: Mapping[str, str] | None) -> str:
+    """The readable label of a route (the scenario's ``route_labels``), else its name."""
+    return str((labels or {}).get(route) or route)
 
 
 def by_scenario(tables: pd.DataFrame | Mapping[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:

@@ -34,7 +34,7 @@ from corridor.views.basemap import (
     basemap_geojson,
 )
 from corridor.views.frames import network_frames, run_servers
-from corridor.views.style import MODE_COLORS, hex_route_colors
+from corridor.views.style import MODE_COLORS, hex_route_colors, route_label
 
 if TYPE_CHECKING:
     from corridor.inputs.network import Network
@@ -159,6 +159,7 @@ def interactive_map(
             dash_array=None if row.enabled else "6 6",
         )
         info = [
+            ("name", html.escape(str(row.name))),
             ("mode", html.escape(str(row.mode))),
             ("from → to", html.escape(f"{row.from_node} → {row.to_node}")),
             ("length", f"{_fmt(row.length_km, '{:,.0f}')} km"),
@@ -180,10 +181,13 @@ def interactive_map(
         route_table = kpis.route_kpis(
             results.trips, results.stages, results.horizon_h, results.warmup_h, promised_days
         )
-        colors = hex_route_colors(list(route_table.index))
+        colors = hex_route_colors([str(r) for r in route_table.index], results.trips["route"])
+        labels = results.route_labels
         geoms = {row.id: row.geometry for row in legs.itertuples(index=False)}
         for route, leg_ids in _route_leg_ids(results).items():
-            group = folium.FeatureGroup(name=f"route: {route}", show=True).add_to(m)
+            group = folium.FeatureGroup(
+                name=f"route: {route_label(route, labels)}", show=True
+            ).add_to(m)
             info = (
                 _route_rows(route_table.loc[[route]].iloc[0]) if route in route_table.index else []
             )
@@ -197,7 +201,8 @@ def interactive_map(
                     weight=6,
                     opacity=0.55,
                 )
-                _popup(line, _table(f"route {route}", [("leg", html.escape(leg_id)), *info]))
+                title = f"route {route_label(route, labels)}"
+                _popup(line, _table(title, [("leg", html.escape(leg_id)), *info]))
                 line.add_to(group)
 
     node_group = folium.FeatureGroup(name="nodes", show=True).add_to(m)
@@ -249,7 +254,9 @@ def interactive_map(
                     f"mean wait {_fmt(u.mean_wait_h)} h",
                 )
             )
-        _popup(marker, _table(f"{row.id}", info))
+        _popup(
+            marker, _table(f"{row.name} ({row.id})" if row.name != row.id else f"{row.id}", info)
+        )
         folium.Tooltip(html.escape(f"{row.id}: {row.name}")).add_to(marker)
         marker.add_to(node_group)
     layers = 2 + (len(_route_leg_ids(results)) if results is not None else 0)

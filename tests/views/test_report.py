@@ -18,9 +18,16 @@ from PIL import Image
 
 from corridor import report
 from corridor.results import Results
+from corridor.run import simulate
 from corridor.views.basemap import LAND_COLOR, SEA_COLOR
 from tests.chromium import check_page, find_chromium
-from tests.small_runs import branching_network, branching_run, two_leg_network, two_leg_run
+from tests.small_runs import (
+    branching_network,
+    branching_run,
+    branching_scenario,
+    two_leg_network,
+    two_leg_run,
+)
 
 _NETWORK_FILE = "net.geojson"
 
@@ -249,3 +256,32 @@ def test_the_browser_check_catches_errors(tmp_path: Path) -> None:
     assert "notDefined is not defined" in text
     assert "console.error: inside" in text
     assert check.values["broken_images"] == ["gone"]
+
+
+def test_route_labels_of_the_scenario_name_routes_in_tables_charts_and_map() -> None:
+    scenario = branching_scenario(30).with_changes(
+        route_labels={"west": "Western <via Astara>", "east": "Eastern"}
+    )
+    run = simulate(scenario, network=branching_network())
+    assert run.route_labels == {"west": "Western <via Astara>", "east": "Eastern"}
+    assert set(run.routes.drop_duplicates("route")["label"]) == {"Western <via Astara>", "Eastern"}
+    page = report.build_report(run, branching_network(), with_map=True)
+    assert "Western &lt;via Astara&gt;" in page  # in the summary table, escaped
+    assert "<via Astara>" not in page
+    assert "route: Eastern" in html_lib.unescape(page)  # the map's layer of the route
+
+
+def test_report_embeds_charts_as_svg_when_asked(busy: Results) -> None:
+    page = report.build_report(busy, branching_network(), figures="svg", with_map=False)
+    images = _images(page)
+    assert images
+    assert all(src.startswith("data:image/svg+xml;base64,") for src in images)
+    with pytest.raises(ValueError, match="figures 'gif' is not one of png, svg"):
+        report.build_report(busy, figures="gif")
+
+
+def test_report_escapes_what_the_run_names(busy: Results) -> None:
+    odd = dataclasses.replace(busy, scenario_name="<script>alert(1)</script>")
+    page = report.build_report(odd, with_map=False)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -12,7 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from corridor import kpis
-from corridor.views.style import axes, route_colors, time_scale
+from corridor.views.style import axes, route_colors, route_label, time_scale
 
 if TYPE_CHECKING:
     from corridor.inputs.network import Network
@@ -33,6 +33,7 @@ def plot_time_distance(
     time_unit: str = "auto",
     node_labels: bool = True,
     include_warmup: bool = False,
+    labels: Mapping[str, str] | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """The ESCAP time/cost-distance chart: cumulative time or cost against distance.
@@ -67,6 +68,8 @@ def plot_time_distance(
         the destinations (needs ``departures``).
     include_warmup
         Count containers created during the warm-up too.
+    labels
+        Readable labels of routes for the legend (``Results.route_labels``).
     ax
         Axes to draw on.
 
@@ -81,7 +84,7 @@ def plot_time_distance(
     """
     if metric not in ("time", "cost"):
         raise ValueError(f"metric {metric!r} is not one of 'time', 'cost'")
-    colors = route_colors([str(r) for r in trips["route"].unique()])
+    colors = route_colors(trips["route"])
     if flow is not None:
         trips = trips[trips["flow"].astype(str) == flow]
     costs = kpis.stage_costs(stages, trips, network) if metric == "cost" else None
@@ -102,7 +105,7 @@ def plot_time_distance(
         top = points[d_col].max() if len(points) else 0.0
         scale, word = time_scale(float(top) if top == top else 0.0, time_unit)
     chain = kpis.route_legs(stages, departures) if node_labels and departures is not None else None
-    labels: list[tuple[float, str, float, float, Any]] = []  # (step, node, km, y, colour)
+    steps: list[tuple[float, str, float, float, Any]] = []  # (step, node, km, y, colour)
     for name in names:
         p = points[points["route"] == name]
         if p.empty:
@@ -118,7 +121,8 @@ def plot_time_distance(
 
         median = path(0.5)
         n = p["container"].nunique()
-        ax.plot(x, median, color=colors[name], lw=2.2, label=f"{name} (median, n={n:,})")
+        legend = f"{route_label(name, labels)} (median, n={n:,})"
+        ax.plot(x, median, color=colors[name], lw=2.2, label=legend)
         if band is not None:
             ax.fill_between(x, path(band[0]), path(band[1]), color=colors[name], alpha=0.18, lw=0)
         ax.plot(km, median[1::2], "o", color=colors[name], ms=3.5)
@@ -128,8 +132,8 @@ def plot_time_distance(
             for i, node in enumerate(nodes[: len(km)]):
                 if node is not None:
                     step = np.inf if i == len(km) - 1 else median[2 * i + 1] - median[2 * i]
-                    labels.append((float(step), str(node), km[i], median[2 * i + 1], colors[name]))
-    _label_steps(ax, labels)
+                    steps.append((float(step), str(node), km[i], median[2 * i + 1], colors[name]))
+    _label_steps(ax, steps)
     if band is not None:
         handles, texts = ax.get_legend_handles_labels()
         handles.append(Patch(color="0.6", alpha=0.35, lw=0))

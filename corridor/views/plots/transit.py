@@ -18,6 +18,7 @@ from corridor.views.style import (
     by_scenario,
     label,
     route_colors,
+    route_label,
     time_scale,
 )
 
@@ -25,19 +26,24 @@ __all__ = ["plot_time_breakdown", "plot_transit_ecdf", "plot_transit_histogram"]
 
 
 def _transit_groups(
-    trips: pd.DataFrame | Mapping[str, pd.DataFrame], by: str, include_warmup: bool
+    trips: pd.DataFrame | Mapping[str, pd.DataFrame],
+    by: str,
+    include_warmup: bool,
+    labels: Mapping[str, str] | None = None,
 ) -> list[tuple[str, np.ndarray, dict[str, Any]]]:
     """(label, sorted transit days, line style) per scenario and group."""
     sets = by_scenario(trips)
+    first = next(iter(sets.values()), None)
+    universe = first[by] if first is not None and by in first else None
     groups = []
     for i, (scenario, t) in enumerate(sets.items()):
         done = kpis.measured_trips(t, include_warmup)
         for key, g in done.groupby(by, observed=True, sort=True):
             days = np.sort(g["transit_days"].to_numpy())
             groups.append((scenario, str(key), days, SCENARIO_STYLES[i % len(SCENARIO_STYLES)]))
-    colors = route_colors([key for _, key, _, _ in groups])
+    colors = route_colors([key for _, key, _, _ in groups], universe)
     return [
-        (label(scenario, key), days, {"color": colors[key], "ls": ls})
+        (label(scenario, route_label(key, labels)), days, {"color": colors[key], "ls": ls})
         for scenario, key, days, ls in groups
     ]
 
@@ -48,6 +54,7 @@ def plot_transit_ecdf(
     by: str = "route",
     promised_days: float | None = None,
     include_warmup: bool = False,
+    labels: Mapping[str, str] | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Empirical distribution of transit times: share of containers delivered within x days.
@@ -62,6 +69,8 @@ def plot_transit_ecdf(
         Draw the promised transit time as a vertical line.
     include_warmup
         Count containers created during the warm-up too.
+    labels
+        Readable labels of routes for the legend (``Results.route_labels``).
     ax
         Axes to draw on.
 
@@ -70,7 +79,7 @@ def plot_transit_ecdf(
     matplotlib.figure.Figure
     """
     fig, ax = axes(ax, (8, 4.5))
-    for name, days, style in _transit_groups(trips, by, include_warmup):
+    for name, days, style in _transit_groups(trips, by, include_warmup, labels):
         if not len(days):
             continue
         share = np.arange(1, len(days) + 1) / len(days)
@@ -103,6 +112,7 @@ def plot_transit_histogram(
     by: str = "route",
     bin_days: float | None = None,
     include_warmup: bool = False,
+    labels: Mapping[str, str] | None = None,
     ax: Axes | None = None,
 ) -> Figure:
     """Histogram of transit times, one outline per route (and scenario).
@@ -117,6 +127,8 @@ def plot_transit_histogram(
         Width of the bins in days; by default about 40 bins over the whole range.
     include_warmup
         Count containers created during the warm-up too.
+    labels
+        Readable labels of routes for the legend (``Results.route_labels``).
     ax
         Axes to draw on.
 
@@ -125,7 +137,7 @@ def plot_transit_histogram(
     matplotlib.figure.Figure
     """
     fig, ax = axes(ax, (8, 4.5))
-    groups = [g for g in _transit_groups(trips, by, include_warmup) if len(g[1])]
+    groups = [g for g in _transit_groups(trips, by, include_warmup, labels) if len(g[1])]
     if groups:
         lo = min(float(d[0]) for _, d, _ in groups)
         hi = max(float(d[-1]) for _, d, _ in groups)
