@@ -55,7 +55,9 @@ def format_summary(summary: pd.DataFrame) -> str:
         return "(no containers were created after the warm-up)"
     shares = [c for c in summary.columns if c.startswith("share_")]
     rows = []
-    for _, r in summary.iterrows():
+    # flows and routes in alphabetical order, as batch and compare list them
+    ordered = summary.assign(_f=summary["flow"].astype(str), _r=summary["route"].astype(str))
+    for _, r in ordered.sort_values(["_f", "_r"], kind="stable").iterrows():
         top = sorted(
             ((r[c], c.removeprefix("share_")) for c in shares if r[c] == r[c]), reverse=True
         )[:3]
@@ -76,6 +78,10 @@ def format_summary(summary: pd.DataFrame) -> str:
             }
         )
     text = pd.DataFrame(rows).to_string(index=False)
+    text += (
+        "\n\ndays (mean, P50, P90, P95): transit times of the containers created after the "
+        "warm-up and delivered by the end; those still in transit are not in them."
+    )
     if (summary["status"] != "ok").any():
         text += (
             "\n\nsaturated: the route cannot carry its demand and its backlog grows; the days "
