@@ -93,14 +93,17 @@ def route_order(
 ) -> list[str]:
     """Every route a colour may be needed for, in the order colours are given.
 
-    The order is that of ``universe`` (or of ``routes``) when it is a categorical column,
-    such as ``trips["route"]``, whose categories are all the routes of the scenario in the
-    order it defines them, even in a table filtered to some of them; otherwise alphabetical.
+    The order is that of ``universe``: the categories of a categorical column such as
+    ``trips["route"]`` (all the routes of the scenario in the order it defines them, even in a
+    table filtered to some of them), or a sequence as given (``list(scenario.routes)``).
+    Without a universe, the categories of ``routes`` if it is categorical, else alphabetical.
     Routes outside it come after, alphabetically.
     """
     source = universe if universe is not None else routes
     if isinstance(source, pd.Series) and isinstance(source.dtype, pd.CategoricalDtype):
         order = [str(c) for c in source.cat.categories]
+    elif universe is not None:
+        order = list(dict.fromkeys(str(r) for r in universe))
     else:
         order = sorted({str(r) for r in source})
     known = set(order)

@@ -50,6 +50,10 @@ def test_a_route_keeps_its_colour_in_a_table_filtered_to_some_routes() -> None:
     # the scenario's order (the categories), not the alphabet: west is the first colour
     assert every["west"] == matplotlib.colormaps["tab10"](0)
     assert style.route_order(["b", "a"], routes) == ["west", "east", "suez", "north", "a", "b"]
+    # a scenario's routes, in its order, give the same colours as the trips' categories
+    assert style.route_colors(["suez"], ["west", "east", "suez", "north"]) == {
+        k: v for k, v in every.items() if k in ("west", "east", "suez", "north")
+    }
 
 
 def test_more_than_ten_routes_get_light_colours_after_the_strong_ones() -> None:
