@@ -85,7 +85,7 @@ def test_unknown_key_in_a_flow_suggests_only_keys_of_a_flow(folder: Path) -> Non
     )
     assert text == (
         "s.yaml: line 3: flows[0].closure: unknown field 'closure' (a flow takes id, origin, "
-        "destination, teu_per_day, arrival, growth_pct_per_year, share_40ft, routes)"
+        "destination, teu_per_day, arrival, growth_pct_per_year, share_40ft, choice, routes)"
     )
 
 
@@ -97,5 +97,5 @@ def test_misspelt_key_in_a_flow_is_suggested_among_the_keys_of_a_flow(folder: Pa
     assert text.endswith(
         "flows[0].teu_per_dy: unknown field 'teu_per_dy' (did you mean 'teu_per_day'? a flow "
         "takes id, origin, destination, teu_per_day, arrival, growth_pct_per_year, share_40ft, "
-        "routes)"
+        "choice, routes)"
     )

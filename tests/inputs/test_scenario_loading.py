@@ -98,7 +98,8 @@ def test_unknown_top_level_key_is_named_with_a_suggestion(folder: Path) -> None:
     assert extra_error(folder, "horizon_dys: 3\n") == (
         "s.yaml: line 2: horizon_dys: unknown field 'horizon_dys' (did you mean 'horizon_days'? "
         "a scenario takes name, description, network, start_date, horizon_days, warmup_days, "
-        "seed, flows, routes, nodes, legs, closures, storms, seasons, capacity_changes, outputs)"
+        "seed, flows, routes, nodes, legs, closures, storms, seasons, capacity_changes, outputs, "
+        "choice, empties, add)"
     )
 
 
