@@ -880,7 +880,7 @@ def _report_lines(built: Built) -> Iterator[str]:
         yield f"  {branch:14} nodes {n_nodes:3}  links {n_legs:3}"
     yield f"\nfile: {len(built.text.encode('utf-8')):,} bytes"
     for name, (path, text, _) in built.planned.items():
-        yield f"planned {name}: {path.relative_to(SEEDS)} ({len(text.encode('utf-8')):,} bytes)"
+        yield f"planned {name}: planned/{path.name} ({len(text.encode('utf-8')):,} bytes)"
 
 
 def describe_changes(old_text: str, new: dict[str, Any]) -> str:
@@ -937,7 +937,7 @@ def main(argv: list[str] | None = None) -> int:
             current = path.read_text(encoding="utf-8") if path.exists() else ""
             if current != text:
                 stale.append(
-                f"{path.relative_to(SEEDS)} is not what {TABLE.name} generates "
+                f"{path.name} is not what {TABLE.name} generates "
                 f"({describe_changes(current, geojson)})"
             )
         if stale:
