@@ -177,7 +177,7 @@ def test_cli_table_flags_the_saturated_route(
     }
     assert rows["jammed"].rstrip().endswith("saturated")
     assert rows["ok"].rstrip().endswith("ok")
-    assert out.rstrip().endswith(SATURATED_NOTE)
+    assert SATURATED_NOTE in out
 
 
 def test_summary_of_a_route_that_keeps_up_says_ok() -> None:
