@@ -341,10 +341,11 @@ def variant_case(
     network_file: NetworkFile,
     point: Mapping[str, Any],
     short: Mapping[str, str] | None = None,
+    label: str | None = None,
 ) -> Case:
     """The case of ``base`` with the field at each path of ``point`` set to its value.
 
-    Its label is ``<base name>[<short path>=<value>, ...]``.
+    Its label is ``label`` if given, else ``<base name>[<short path>=<value>, ...]``.
 
     Raises
     ------
@@ -362,7 +363,9 @@ def variant_case(
             raise ExperimentError.single(
                 None, text, f"no such field in scenario {base.name!r}: {exc.what}", exc.hint
             ) from None
-    label = f"{base.name}[{', '.join(f'{short[p]}={format_value(v)}' for p, v in point.items())}]"
+    if label is None:
+        shown_values = ", ".join(f"{short[p]}={format_value(v)}" for p, v in point.items())
+        label = f"{base.name}[{shown_values}]"
     try:
         scenario = _variant(base, changed, label)
     except ValidationError as exc:
