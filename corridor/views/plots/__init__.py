@@ -12,12 +12,14 @@ time_distance  :func:`plot_time_distance`: the ESCAP time/cost-distance chart
 transit        :func:`plot_transit_ecdf`, :func:`plot_transit_histogram`,
                :func:`plot_time_breakdown`
 capacity       :func:`plot_queue_length`, :func:`plot_utilisation`, :func:`plot_load_factors`
+sensitivity    :func:`plot_sensitivity`: Morris or Sobol indices per output, ranked
 ============== ===========================================================================
 
 Colours and the other shared looks are in :mod:`corridor.views.style`.
 """
 
 from corridor.views.plots.capacity import plot_load_factors, plot_queue_length, plot_utilisation
+from corridor.views.plots.sensitivity import plot_sensitivity
 from corridor.views.plots.time_distance import plot_time_distance
 from corridor.views.plots.transit import (
     plot_time_breakdown,
@@ -31,6 +33,7 @@ __all__ = [
     "MODE_COLORS",
     "plot_load_factors",
     "plot_queue_length",
+    "plot_sensitivity",
     "plot_time_breakdown",
     "plot_time_distance",
     "plot_transit_ecdf",
