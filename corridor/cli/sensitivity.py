@@ -64,8 +64,8 @@ def _design_line(spec: SensitivitySpec, results: SensitivityResults) -> str:
 def format_ranking(results: SensitivityResults, output: str) -> str:
     """The factors of one output, largest effect first, with intervals and noise marks."""
     table = results.ranking(output)
-    row = results.noise[results.noise["output"] == output].iloc[0]
-    noise: dict[str, Any] = {str(k): v for k, v in row.items()}
+    at_centre = results.noise[results.noise["output"] == output].iloc[0]
+    noise: dict[str, Any] = {str(k): v for k, v in at_centre.items()}
     level = f"{results.confidence * 100:g} %"
     rows = []
     for _, r in table.iterrows():
