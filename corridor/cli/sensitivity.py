@@ -82,12 +82,14 @@ def format_ranking(results: SensitivityResults, output: str) -> str:
     half = noise["half_width"]
     central = f"{noise['mean']:.2f} d" + ("" if half != half else f" ± {half:.2f}")
     threshold = float(table["noise"].iloc[0])
-    unit = " d" if results.method == "morris" else " of the variance"
+    shown = (
+        f"{threshold:.3g} d" if results.method == "morris" else f"{threshold:.1%} of the variance"
+    )
     head = f"{output}  (central point {central}, {level} CI over {int(noise['n'])} runs)"
     lines = [head, pd.DataFrame(rows).to_string(index=False)]
     if table["below_noise"].any():
         lines.append(
-            f"~ at or below the noise level ({threshold:.3g}{unit}): may be noise"
+            f"~ at or below the noise level ({shown}): may be noise"
             if threshold > 0
             else "~ no effect: the output does not change with this factor"
         )

@@ -13,10 +13,12 @@ fields (sweep paths, :mod:`corridor.experiments.sweep`)::
 ``mode: set`` writes the factor's value itself to every path; ``mode: scale`` multiplies each
 path's *base value* by it: the value the scenario gives, or, for a node or leg the scenario
 does not change, the network's (``legs.L.speed_kmh`` is the leg's speed in the network). A
-``time_factor`` or ``extra_servers`` left unset counts as 1 and 0. Whole values (``servers``)
-are rounded to the nearest whole number after scaling. The point of a sample, factor values
-in, is a *sweep point* out (path -> value), which :func:`corridor.experiments.spec.variant_case`
-turns into a scenario; nothing here writes a scenario another way.
+``time_factor`` or ``extra_servers`` left unset counts as 1 and 0. A field that holds a whole
+number (``servers``) gets the value rounded to the nearest whole number, set or scaled.
+
+The point of a sample, factor values in, is a *sweep point* out (path -> value), which
+:func:`corridor.experiments.spec.variant_case` turns into a scenario; nothing here writes a
+scenario another way.
 """
 
 from __future__ import annotations
@@ -203,14 +205,14 @@ def factor_point(
     point: dict[str, Any] = {}
     for factor, value in zip(factors, values, strict=True):
         for text in factor.apply:
-            if factor.mode == "set":
-                point[text] = float(value)
-                continue
             path = parse_path(text)
             start = _walk_data(base, path)
             start = start if start is not None else _network_value(network, path)
             whole = isinstance(start, int) and not isinstance(start, bool)
-            point[text] = _scaled(base_value(base, path, network), float(value), whole)
+            if factor.mode == "set":
+                point[text] = _scaled(1.0, float(value), whole)
+            else:
+                point[text] = _scaled(base_value(base, path, network), float(value), whole)
     return point
 
 

@@ -210,6 +210,6 @@ def sobol_noise(point_sd: float, y: np.ndarray) -> float:
     """The share of the output's variance over the sample that the noise at a point makes
     (``point_sd² / Var(y)``): an index below it cannot be told from noise."""
     var = float(np.var(np.asarray(y, dtype=np.float64), ddof=1)) if len(y) > 1 else 0.0
-    if not var > 0:
-        return math.inf if point_sd > 0 else 0.0
+    if not var > 0:  # the output does not vary: nothing can be told from noise
+        return 1.0 if point_sd > 0 else 0.0
     return min(1.0, point_sd**2 / var)

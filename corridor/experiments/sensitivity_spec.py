@@ -322,6 +322,14 @@ class SensitivitySpec:
             )
 
 
+def _add(report: _Collector, loc: tuple[str | int, ...], where: str, what: str, hint: str) -> None:
+    """A problem at ``loc``, with the line of its nearest enclosing key that has one (a single
+    path given as ``apply: a.b`` is ``apply[0]``, on the line of ``apply``)."""
+    while len(loc) > 1 and loc not in report.lines:
+        loc = loc[:-1]
+    report.add(loc, where, what, hint)
+
+
 def _outputs(
     entries: Sequence[_OutputEntry], scenario: Scenario, report: _Collector
 ) -> list[OutputSpec]:
@@ -359,9 +367,10 @@ def _outputs(
         for loc, route in named:
             if route not in known:
                 bad = True
-                report.add(
+                _add(
+                    report,
                     ("outputs", i, *loc),
-                    f"{where}.{'.'.join(str(x) for x in loc)}",
+                    where + "".join(f"[{x}]" if isinstance(x, int) else f".{x}" for x in loc),
                     f"flow {flow_id!r} has no route {route!r}",
                     did_you_mean(route, known) or f"its routes: {', '.join(known)}",
                 )
@@ -383,7 +392,8 @@ def _factors(
             entry.name, entry.low, entry.high, central, entry.mode, tuple(entry.apply), entry.source
         )
         for j, exc in check_apply(factor, data, network):
-            report.add(
+            _add(
+                report,
                 ("factors", i, "apply", j),
                 f"factors[{i}].apply[{j}]",
                 f"{factor.apply[j]}: {exc.what}",
@@ -391,7 +401,8 @@ def _factors(
             )
         for j, path in enumerate(factor.apply):
             if path in owner:
-                report.add(
+                _add(
+                    report,
                     ("factors", i, "apply", j),
                     f"factors[{i}].apply[{j}]",
                     f"{path} is also set by factor {owner[path]!r}",

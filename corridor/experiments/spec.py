@@ -369,8 +369,10 @@ def variant_case(
     try:
         scenario = _variant(base, changed, label)
     except ValidationError as exc:
-        problems = [
-            Problem("", f"{shown}: the scenario is invalid: {p.render()}", p.hint)
+        problems = [  # the hint once, after the problem (render() would add it too)
+            Problem(
+                "", f"{shown}: the scenario is invalid: {Problem(p.where, p.what).render()}", p.hint
+            )
             for p in pydantic_problems(exc, data=changed)
         ]
         raise ExperimentError(None, problems) from None
