@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from corridor import load_experiment
+import corridor
+from corridor import experiments, load_experiment
 from corridor.experiments import LocalProcesses, RunEvent, Serial, run_sensitivity
 from corridor.experiments.sensitivity import SensitivityResults
 from corridor.experiments.store import RUNS_DIR
@@ -101,7 +104,8 @@ def _runs(results: SensitivityResults) -> int:
 def test_a_second_run_runs_nothing_and_gives_the_same_indices(tmp_path: Path) -> None:
     first = run_sensitivity(RANDOM_MORRIS, executor=Serial(), out=tmp_path)
     total = _runs(first)
-    assert len(first.points) == 4 * (3 + 1) and total < 4 * (3 + 1) + 5
+    assert len(first.points) == 4 * (3 + 1)
+    assert total < 4 * (3 + 1) + 5
     assert (first.report.total, first.report.ran, first.report.skipped) == (total, total, 0)
     again = run_sensitivity(RANDOM_MORRIS, executor=Serial(), out=tmp_path)
     assert (again.report.ran, again.report.skipped) == (0, total)
@@ -199,3 +203,12 @@ def test_an_output_with_no_containers_is_an_error(tmp_path: Path) -> None:
         run_sensitivity(spec, executor=Serial(), out=tmp_path / "o", trajectories=2)
     assert "a-d chain P50: no value at " in str(err.value)
     assert "lengthen the scenario's horizon, or narrow the factors' ranges" in str(err.value)
+
+
+def test_the_package_face_has_it_and_workers_do_not_load_salib() -> None:
+    assert corridor.run_sensitivity is experiments.run_sensitivity
+    assert corridor.SensitivityResults is SensitivityResults
+    # a worker imports corridor.experiments to run a scenario: SALib (scipy) is not loaded
+    code = "import sys, corridor.experiments; print('SALib' in sys.modules, 'scipy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
