@@ -14,12 +14,19 @@ its own stream, so two points differ only by their inputs, not by their luck: wh
 between them is a parameter effect.
 
 **The stochastic part.** The *central point* (every factor at its central value) is run
-``noise_replications`` times. The t interval of each output there is the replication CI that
-the headline gives next to the range over the inputs, and its standard deviation over
-``sqrt(replications)`` is the noise of a sample point, from which each index gets a noise
-level (:func:`~corridor.experiments.sensitivity_methods.morris_noise`,
-:func:`~corridor.experiments.sensitivity_methods.sobol_noise`); indices at or below it are
-marked.
+``noise_replications`` times: the t interval of each output there is the replication CI that
+the headline gives next to the range over the inputs. Each index gets a noise level, the
+index that the stochastic part alone could show, and indices at or below it are marked:
+
+- Sobol: the share of the output's variance over the sample that the noise at one point
+  makes, ``sd² / replications / Var(y)`` with ``sd`` the central point's standard deviation
+  over runs (:func:`~corridor.experiments.sensitivity_methods.sobol_noise`);
+- Morris: under common random numbers the noise of an elementary effect is that of a
+  *paired* difference, much smaller than ``sd``. Two more points, one Morris step apart in
+  every factor (at ``1/2 ∓ Δ/2`` of each range), are run ``noise_replications`` times with
+  the same seeds; the standard deviation of their run-by-run difference is the noise of a
+  step (conservative: the design moves one factor at a time), and
+  :func:`~corridor.experiments.sensitivity_methods.morris_noise` turns it into a ``mu*``.
 
 Everything goes into the store: the runs (``runs/``), the manifest, and the analysis in
 ``sensitivity-<method>/`` (the points with their outputs, the indices, the noise and the
@@ -57,6 +64,7 @@ from corridor.experiments.seeds import replication_seed
 from corridor.experiments.sensitivity_methods import (
     morris_indices,
     morris_noise,
+    morris_step,
     sample,
     sobol_indices,
     sobol_noise,
@@ -135,8 +143,10 @@ class SensitivityResults:
         ``noise`` (the index that noise alone could show) and ``below_noise``.
     noise
         One row per output at the central point: ``n`` replications, ``mean``, ``sd`` (one
-        run), ``half_width`` of the t interval, ``point_sd`` (noise of a sample point) and
-        ``saturated_points`` (points where a route of the output saturated in a run).
+        run), ``half_width`` of the t interval, ``point_sd`` (noise of a sample point);
+        Morris: ``step_sd``, the standard deviation of the run-by-run difference between the
+        two points of the step pair; and ``saturated_points`` (points where a route of the
+        output saturated in a run).
     ranges
         One row per output over the sample: ``p05``, ``p95``, ``min``, ``max``, ``points``,
         the central point's ``central_mean`` and ``half_width``, and for differences a
@@ -185,6 +195,12 @@ class _Design:
     labels: list[str]  # the case label of each row
     cases: list[Case]  # unique sample cases
     central: Case
+    step: tuple[Case, ...]  # Morris: two points a step apart in every factor, for the noise
+
+    @property
+    def noise_cases(self) -> list[Case]:
+        """The cases run ``noise_replications`` times: the central point, the step pair."""
+        return list({c.key: c for c in (self.central, *self.step)}.values())
 
 
 def _design(spec: SensitivitySpec) -> _Design:
@@ -210,6 +226,13 @@ def _design(spec: SensitivitySpec) -> _Design:
         )
 
     central = case_of([f.central for f in varied])
+    step: tuple[Case, ...] = ()
+    if spec.method == "morris":
+        half = morris_step(spec.levels) / 2
+        step = tuple(
+            case_of([f.low + (0.5 + sign * half) * (f.high - f.low) for f in varied])
+            for sign in (-1, 1)
+        )
     by_key: dict[str, Case] = {}
     keys_of_label: dict[str, str] = {}
     labels = []
@@ -221,8 +244,9 @@ def _design(spec: SensitivitySpec) -> _Design:
             )
         by_key.setdefault(case.key, case)
         labels.append(case.label)
-    cases = [c for k, c in by_key.items() if k != central.key]
-    return _Design(x, labels, cases, central)
+    noise_keys = {c.key for c in (central, *step)}
+    cases = [c for k, c in by_key.items() if k not in noise_keys]
+    return _Design(x, labels, cases, central, step)
 
 
 # ----------------------------------------------------------------------------- running
@@ -261,8 +285,8 @@ class _Progress:
 
 
 def _planned(design: _Design, spec: SensitivitySpec) -> list[tuple[Case, int]]:
-    central_reps = max(spec.noise_replications, spec.replications)
-    return [(design.central, r) for r in range(central_reps)] + [
+    noise_reps = max(spec.noise_replications, spec.replications)
+    return [(c, r) for c in design.noise_cases for r in range(noise_reps)] + [
         (c, r) for c in design.cases for r in range(spec.replications)
     ]
 
@@ -272,7 +296,7 @@ def _manifest(
 ) -> dict[str, Any]:
     experiment = ExperimentSpec(
         name=spec.name,
-        cases=(design.central, *design.cases),
+        cases=(*design.noise_cases, *design.cases),
         replications=max(spec.replications, spec.noise_replications),
         seed=spec.seed,
         out=spec.out,
@@ -290,10 +314,11 @@ def _manifest(
         "factors": [dataclasses.asdict(f) for f in spec.factors],
         "varied": [f.name for f in spec.varied],
         "central": design.central.label,
+        "step_pair": [c.label for c in design.step],
         "replications": spec.replications,
         "noise_replications": spec.noise_replications,
         "points": len(design.labels),
-        "unique_points": len(design.cases) + 1,
+        "unique_points": len(design.cases) + len(design.noise_cases),
         "tables": f"sensitivity-{spec.method}",
     }
     return manifest
@@ -314,8 +339,8 @@ def _run(
         phases.begin(runner.description)
         write_manifest(out, _manifest(spec, design, "running", None))
         try:
-            central_reps = max(spec.noise_replications, spec.replications)
-            run_cases([design.central], central_reps, spec.seed, out, runner, phases)
+            noise_reps = max(spec.noise_replications, spec.replications)
+            run_cases(design.noise_cases, noise_reps, spec.seed, out, runner, phases)
             run_cases(design.cases, spec.replications, spec.seed, out, runner, phases)
         except BaseException:
             with contextlib.suppress(OutputError):  # the disk may be what failed
@@ -425,12 +450,18 @@ def _noise(
     saturated: pd.DataFrame,
     design: _Design,
 ) -> pd.DataFrame:
-    central = per_run.xs(design.central.label, level="scenario")
+    noise_reps = per_run.index.get_level_values("replication") < spec.noise_replications
+    central = per_run[noise_reps].xs(design.central.label, level="scenario")
     sample_sat = saturated[saturated.index.get_level_values("replication") < spec.replications]
+    step: pd.DataFrame | None = None
+    if design.step:
+        a, b = (per_run[noise_reps].xs(c.label, level="scenario") for c in design.step)
+        step = pd.DataFrame(b - a)  # run by run: the same seed at both
     rows = []
     for o in outputs:
         ci = t_interval(central[o.name], spec.confidence)
         hit = sample_sat[o.name].groupby(level="scenario").any()
+        step_sd = t_interval(step[o.name]).sd if step is not None else math.nan
         rows.append(
             {
                 "output": o.name,
@@ -439,6 +470,7 @@ def _noise(
                 "sd": ci.sd,
                 "half_width": ci.half_width,
                 "point_sd": ci.sd / math.sqrt(spec.replications),
+                "step_sd": step_sd,
                 "saturated_points": int(hit.reindex(design.labels).fillna(False).sum()),
             }
         )
@@ -454,18 +486,19 @@ def _indices(
 ) -> pd.DataFrame:
     varied = spec.varied
     tables = []
-    for o, point_sd in zip(outputs, noise["point_sd"], strict=True):
+    for o, (_, n) in zip(outputs, noise.iterrows(), strict=True):
         y = points[o.name].to_numpy(np.float64)
         if spec.method == "morris":
             table = morris_indices(
                 varied, design.x, y, levels=spec.levels, confidence=spec.confidence, seed=spec.seed
             )
             main = "mu_star"
-            level = morris_noise(point_sd, spec.levels, spec.confidence)
+            step_sd = float(n["step_sd"]) / math.sqrt(spec.replications)
+            level = morris_noise(step_sd, spec.levels, spec.confidence)
         else:
             table = sobol_indices(varied, y, confidence=spec.confidence, seed=spec.seed)
             main = "ST"
-            level = sobol_noise(point_sd, y)
+            level = sobol_noise(float(n["point_sd"]), y)
         table.insert(0, "metric", o.metric)
         table.insert(0, "route", o.route)
         table.insert(0, "flow", o.flow)

@@ -18,14 +18,12 @@ functions serve the model and the analytic test functions that check them.
   the share it takes part in (alone or with others); ``ST`` near 0 means the factor can be
   fixed anywhere in its range. Bootstrap half-widths ``S1_conf``, ``ST_conf``.
 
-A noise level is given with each index: what the stochastic part of the output (whose
-standard deviation at a sample point is ``point_sd``) could show as an effect by itself. See
-:func:`morris_noise` and :func:`sobol_noise`.
+A noise level is given with each index: what the stochastic part of the output could show as
+an effect by itself. See :func:`morris_noise` and :func:`sobol_noise`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from statistics import NormalDist
 from typing import Any
@@ -192,18 +190,19 @@ def sobol_indices(
     )
 
 
-def morris_noise(point_sd: float, levels: int, confidence: float = 0.95) -> float:
-    """The ``mu*`` below which an effect may be noise.
+def morris_noise(step_sd: float, levels: int, confidence: float = 0.95) -> float:
+    """The ``mu*`` at or below which an effect may be noise.
 
-    An elementary effect is the difference of two sample points over ``Δ``. If each point's
-    output carried independent noise of standard deviation ``point_sd``, a factor without
-    effect would show elementary effects of standard deviation ``√2 point_sd / Δ``; the
-    threshold is the two-sided ``confidence`` quantile of that (1.96 × for 95 %). With
-    common random numbers the noise of a difference is smaller, so the threshold errs on the
-    side of calling an effect noise.
+    An elementary effect is the difference of the output at two sample points, over ``Δ``.
+    ``step_sd`` is the standard deviation of such a difference due to the stochastic part
+    alone (at one step, over seeds; with common random numbers it is far smaller than the
+    noise of either point). A factor without effect would show elementary effects of
+    standard deviation ``step_sd / Δ``; the threshold is the two-sided ``confidence``
+    quantile of that (1.96 × for 95 %), a bound that a factor's mean absolute effect
+    ``mu*`` of pure noise rarely reaches.
     """
     z = NormalDist().inv_cdf(0.5 + confidence / 2.0)
-    return z * math.sqrt(2.0) * point_sd / morris_step(levels)
+    return z * step_sd / morris_step(levels)
 
 
 def sobol_noise(point_sd: float, y: np.ndarray) -> float:
