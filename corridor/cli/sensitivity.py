@@ -110,6 +110,10 @@ def _print(spec: SensitivitySpec, results: SensitivityResults) -> None:
         f"finished; {rep.wall_s:.1f} s on {rep.executor})"
     )
     print(f"tables       {results.folder}")
+    print(
+        f"noise        {spec.noise_replications} runs of the central point (the replication CI) "
+        "and of a step pair (paired: the noise level ~)"
+    )
     if results.method == "morris":
         print(
             "\nmu*: mean absolute elementary effect, about the change of the output over the "

@@ -15,18 +15,16 @@ between them is a parameter effect.
 
 **The stochastic part.** The *central point* (every factor at its central value) is run
 ``noise_replications`` times: the t interval of each output there is the replication CI that
-the headline gives next to the range over the inputs. Each index gets a noise level, the
-index that the stochastic part alone could show, and indices at or below it are marked:
-
-- Sobol: the share of the output's variance over the sample that the noise at one point
-  makes, ``sd² / replications / Var(y)`` with ``sd`` the central point's standard deviation
-  over runs (:func:`~corridor.experiments.sensitivity_methods.sobol_noise`);
-- Morris: under common random numbers the noise of an elementary effect is that of a
-  *paired* difference, much smaller than ``sd``. Two more points, one Morris step apart in
-  every factor (at ``1/2 ∓ Δ/2`` of each range), are run ``noise_replications`` times with
-  the same seeds; the standard deviation of their run-by-run difference is the noise of a
-  step (conservative: the design moves one factor at a time), and
-  :func:`~corridor.experiments.sensitivity_methods.morris_noise` turns it into a ``mu*``.
+the headline gives next to the range over the inputs. Under common random numbers the noise
+that can masquerade as an effect is not that spread but the noise of a *paired* difference
+between points, which is much smaller. Two more points, the *step pair* (every varied factor
+at ``1/2 ∓ Δ/2`` of its range, ``Δ`` the Morris step: 1/6 and 5/6 with 4 levels), are run
+``noise_replications`` times with the same seeds; ``step_sd``, the standard deviation of
+their run-by-run difference, gives each index a noise level, and indices at or below it are
+marked (:func:`~corridor.experiments.sensitivity_methods.morris_noise`,
+:func:`~corridor.experiments.sensitivity_methods.sobol_noise`). The pair is farther apart
+than a Morris step in one factor, and than two random points of a Sobol sample on average
+(1/3 of each range), so the levels err on the side of calling an effect noise.
 
 Everything goes into the store: the runs (``runs/``), the manifest, and the analysis in
 ``sensitivity-<method>/`` (the points with their outputs, the indices, the noise and the
@@ -143,10 +141,10 @@ class SensitivityResults:
         ``noise`` (the index that noise alone could show) and ``below_noise``.
     noise
         One row per output at the central point: ``n`` replications, ``mean``, ``sd`` (one
-        run), ``half_width`` of the t interval, ``point_sd`` (noise of a sample point);
-        Morris: ``step_sd``, the standard deviation of the run-by-run difference between the
-        two points of the step pair; and ``saturated_points`` (points where a route of the
-        output saturated in a run).
+        run), ``half_width`` of the t interval, ``point_sd`` (``sd`` over the square root of
+        the replications: the noise of a sample point's mean), ``step_sd`` (the standard
+        deviation of the run-by-run difference between the two points of the step pair) and
+        ``saturated_points`` (points where a route of the output saturated in a run).
     ranges
         One row per output over the sample: ``p05``, ``p95``, ``min``, ``max``, ``points``,
         the central point's ``central_mean`` and ``half_width``, and for differences a
@@ -195,7 +193,7 @@ class _Design:
     labels: list[str]  # the case label of each row
     cases: list[Case]  # unique sample cases
     central: Case
-    step: tuple[Case, ...]  # Morris: two points a step apart in every factor, for the noise
+    step: tuple[Case, Case]  # two points a Morris step apart in every factor, for the noise
 
     @property
     def noise_cases(self) -> list[Case]:
@@ -226,13 +224,11 @@ def _design(spec: SensitivitySpec) -> _Design:
         )
 
     central = case_of([f.central for f in varied])
-    step: tuple[Case, ...] = ()
-    if spec.method == "morris":
-        half = morris_step(spec.levels) / 2
-        step = tuple(
-            case_of([f.low + (0.5 + sign * half) * (f.high - f.low) for f in varied])
-            for sign in (-1, 1)
-        )
+    half = morris_step(spec.levels) / 2
+    step = (
+        case_of([f.low + (0.5 - half) * (f.high - f.low) for f in varied]),
+        case_of([f.low + (0.5 + half) * (f.high - f.low) for f in varied]),
+    )
     by_key: dict[str, Case] = {}
     keys_of_label: dict[str, str] = {}
     labels = []
@@ -453,15 +449,13 @@ def _noise(
     noise_reps = per_run.index.get_level_values("replication") < spec.noise_replications
     central = per_run[noise_reps].xs(design.central.label, level="scenario")
     sample_sat = saturated[saturated.index.get_level_values("replication") < spec.replications]
-    step: pd.DataFrame | None = None
-    if design.step:
-        a, b = (per_run[noise_reps].xs(c.label, level="scenario") for c in design.step)
-        step = pd.DataFrame(b - a)  # run by run: the same seed at both
+    a, b = (per_run[noise_reps].xs(c.label, level="scenario") for c in design.step)
+    step = pd.DataFrame(b - a)  # run by run: the same seed at both
     rows = []
     for o in outputs:
         ci = t_interval(central[o.name], spec.confidence)
         hit = sample_sat[o.name].groupby(level="scenario").any()
-        step_sd = t_interval(step[o.name]).sd if step is not None else math.nan
+        step_sd = t_interval(step[o.name]).sd
         rows.append(
             {
                 "output": o.name,
@@ -488,17 +482,17 @@ def _indices(
     tables = []
     for o, (_, n) in zip(outputs, noise.iterrows(), strict=True):
         y = points[o.name].to_numpy(np.float64)
+        step_sd = float(n["step_sd"]) / math.sqrt(spec.replications)  # of a point's mean
         if spec.method == "morris":
             table = morris_indices(
                 varied, design.x, y, levels=spec.levels, confidence=spec.confidence, seed=spec.seed
             )
             main = "mu_star"
-            step_sd = float(n["step_sd"]) / math.sqrt(spec.replications)
             level = morris_noise(step_sd, spec.levels, spec.confidence)
         else:
             table = sobol_indices(varied, y, confidence=spec.confidence, seed=spec.seed)
             main = "ST"
-            level = sobol_noise(float(n["point_sd"]), y)
+            level = sobol_noise(step_sd, y)
         table.insert(0, "metric", o.metric)
         table.insert(0, "route", o.route)
         table.insert(0, "flow", o.flow)

@@ -205,10 +205,18 @@ def morris_noise(step_sd: float, levels: int, confidence: float = 0.95) -> float
     return z * step_sd / morris_step(levels)
 
 
-def sobol_noise(point_sd: float, y: np.ndarray) -> float:
-    """The share of the output's variance over the sample that the noise at a point makes
-    (``point_sd² / Var(y)``): an index below it cannot be told from noise."""
+def sobol_noise(step_sd: float, y: np.ndarray) -> float:
+    """The share of the output's variance over the sample that noise could make: an index at
+    or below it cannot be told from noise.
+
+    ``step_sd`` is the standard deviation of the paired difference of the output between two
+    points due to the stochastic part alone (over seeds, with common random numbers). With a
+    correlation ``ρ`` of the noise at the two points, its square is ``2 σ² (1 - ρ)``; the
+    noise's variance across the sample is ``σ² (1 - ρ̄)`` for the sample's typical
+    correlation, bounded by ``step_sd² / 2`` when the two points are farther apart than
+    sample points typically are. The level is ``step_sd² / 2 / Var(y)`` (at most 1).
+    """
     var = float(np.var(np.asarray(y, dtype=np.float64), ddof=1)) if len(y) > 1 else 0.0
     if not var > 0:  # the output does not vary: nothing can be told from noise
-        return 1.0 if point_sd > 0 else 0.0
-    return min(1.0, point_sd**2 / var)
+        return 1.0 if step_sd > 0 else 0.0
+    return min(1.0, step_sd**2 / 2.0 / var)

@@ -97,15 +97,15 @@ def test_with_common_random_numbers_a_factor_without_effect_is_exactly_zero(
 
 def _runs(results: SensitivityResults) -> int:
     """Runs of an analysis: one per distinct sample point (Morris trajectories share some),
-    and 5 of the central point (which is none of them here)."""
-    return int(results.points["scenario"].nunique()) + 5
+    and 5 of the central point and of each point of the step pair (none of them here)."""
+    return int(results.points["scenario"].nunique()) + 3 * 5
 
 
 def test_a_second_run_runs_nothing_and_gives_the_same_indices(tmp_path: Path) -> None:
     first = run_sensitivity(RANDOM_MORRIS, executor=Serial(), out=tmp_path)
     total = _runs(first)
     assert len(first.points) == 4 * (3 + 1)
-    assert total < 4 * (3 + 1) + 5
+    assert total < 4 * (3 + 1) + 3 * 5
     assert (first.report.total, first.report.ran, first.report.skipped) == (total, total, 0)
     again = run_sensitivity(RANDOM_MORRIS, executor=Serial(), out=tmp_path)
     assert (again.report.ran, again.report.skipped) == (0, total)
@@ -164,10 +164,16 @@ def test_the_store_holds_the_runs_and_the_tables(tmp_path: Path) -> None:
     assert manifest["sensitivity"]["central"] == "random[check_h=1, v_ab=50, cost_ab=1]"
     assert len(manifest["runs"]) == _runs(results)
     assert all(run["finished"] for run in manifest["runs"])
+    pair = [
+        "random[check_h=0.75, v_ab=30, cost_ab=0.666667]",
+        "random[check_h=1.75, v_ab=70, cost_ab=1.33333]",
+    ]
+    assert manifest["sensitivity"]["step_pair"] == pair
     stored = load_experiment(tmp_path)  # a plain experiment store
     reps = stored.scenarios.set_index("scenario")["replications"]
-    assert reps["random[check_h=1, v_ab=50, cost_ab=1]"] == 5
-    assert (reps.drop("random[check_h=1, v_ab=50, cost_ab=1]") == 1).all()
+    noise_points = ["random[check_h=1, v_ab=50, cost_ab=1]", *pair]
+    assert (reps[noise_points] == 5).all()
+    assert (reps.drop(noise_points) == 1).all()
 
 
 def _headline(results: SensitivityResults) -> pd.Series:

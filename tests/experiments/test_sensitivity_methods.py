@@ -86,6 +86,6 @@ def test_noise_levels() -> None:
     # an elementary effect of pure noise has sd 0.1 / (2/3); 1.96 of those
     assert morris_noise(0.1, 4) == pytest.approx(1.959964 * 0.1 * 1.5, rel=1e-6)
     y = np.array([0.0, 1.0, 2.0, 3.0])  # variance 5/3
-    assert sobol_noise(0.5, y) == pytest.approx(0.25 / (5 / 3))
+    assert sobol_noise(0.5, y) == pytest.approx(0.25 / 2 / (5 / 3))
     assert sobol_noise(0.0, np.ones(4)) == 0.0
     assert sobol_noise(0.1, np.ones(4)) == 1.0  # nothing varies: everything may be noise
