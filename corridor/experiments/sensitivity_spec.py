@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -479,6 +480,7 @@ def load_sensitivity_spec(path: str | Path) -> SensitivitySpec:
     if report.problems:
         raise SensitivityError(path, report.problems)
     out = path.parent / spec.out if spec.out is not None else path.parent / "results" / spec.name
+    out = Path(os.path.normpath(out))  # docs/examples/../../results/x -> results/x
     result = SensitivitySpec(
         name=spec.name,
         base=base,
