@@ -10,6 +10,7 @@ The public surface::
 
     experiment = corridor.run_experiment("experiments/border-lanes.yaml")   # replications
     corridor.load_experiment("results/border-lanes")                        # read a store back
+    corridor.run_sensitivity("experiments/western-vs-suez.yaml")            # Morris, Sobol
 
     from corridor import kpis, plots, maps, report, export                  # tables -> figures
 
@@ -32,7 +33,13 @@ if TYPE_CHECKING:
         ScenarioError,
         SimulationError,
     )
-    from corridor.experiments import ExperimentResults, load_experiment, run_experiment
+    from corridor.experiments import (
+        ExperimentResults,
+        SensitivityResults,
+        load_experiment,
+        run_experiment,
+        run_sensitivity,
+    )
     from corridor.inputs.network import Leg, Network, Node, load_network
     from corridor.inputs.scenario import Scenario, load_scenario
     from corridor.results import Results
@@ -52,6 +59,8 @@ _WHERE = {
     "ExperimentResults": "corridor.experiments",
     "load_experiment": "corridor.experiments",
     "run_experiment": "corridor.experiments",
+    "SensitivityResults": "corridor.experiments",
+    "run_sensitivity": "corridor.experiments",
     "Leg": "corridor.inputs.network",
     "Network": "corridor.inputs.network",
     "Node": "corridor.inputs.network",
@@ -83,6 +92,7 @@ __all__ = [
     "Results",
     "Scenario",
     "ScenarioError",
+    "SensitivityResults",
     "SimulationError",
     "export",
     "kpis",
@@ -95,6 +105,7 @@ __all__ = [
     "report",
     "run_experiment",
     "run_scenario",
+    "run_sensitivity",
     "simulate",
 ]
 

@@ -24,6 +24,7 @@ from corridor.cli import choice as choice_commands
 from corridor.cli import experiments as experiment_commands
 from corridor.cli import report as report_commands
 from corridor.cli import run as run_commands
+from corridor.cli import sensitivity as sensitivity_commands
 from corridor.errors import CorridorError
 
 __all__ = ["build_parser", "main"]
@@ -55,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_commands.register(sub)
     experiment_commands.register(sub)
     choice_commands.register(sub)
+    sensitivity_commands.register(sub)
     report_commands.register(sub)
     return parser
 

@@ -6,6 +6,8 @@ The public surface::
     results.statistics          # per scenario x route: mean, P50, P90, P95, throughput with CIs
     results.compare("baseline", "faster-border")   # paired differences with CIs and verdicts
     results = corridor.load_experiment("results/border-lanes")   # read a store back
+    sens = corridor.run_sensitivity("experiments/western-vs-suez.yaml")   # Morris or Sobol
+    sens.indices, sens.headlines()  # which inputs drive each route; the range of a difference
 
 See ``docs/experiments.md``.
 """
@@ -18,6 +20,12 @@ from corridor.experiments.runner import ExperimentInterrupted, RunEvent, run_exp
 from corridor.experiments.runs import RunFailedError
 from corridor.experiments.saturation import SaturationResult, find_saturation
 from corridor.experiments.seeds import replication_seed, replication_seeds
+from corridor.experiments.sensitivity import SensitivityResults, run_sensitivity
+from corridor.experiments.sensitivity_spec import (
+    SensitivityError,
+    SensitivitySpec,
+    load_sensitivity_spec,
+)
 from corridor.experiments.spec import (
     ExperimentError,
     ExperimentSpec,
@@ -39,6 +47,9 @@ __all__ = [
     "RunEvent",
     "RunFailedError",
     "SaturationResult",
+    "SensitivityError",
+    "SensitivityResults",
+    "SensitivitySpec",
     "Serial",
     "StoreBusyError",
     "advise_replications",
@@ -47,11 +58,13 @@ __all__ = [
     "find_saturation",
     "load_experiment",
     "load_experiment_spec",
+    "load_sensitivity_spec",
     "mser",
     "replication_seed",
     "replication_seeds",
     "replications_needed",
     "run_experiment",
+    "run_sensitivity",
     "t_interval",
     "verdict",
 ]

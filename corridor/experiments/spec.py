@@ -342,10 +342,11 @@ def variant_case(
     network_file: NetworkFile,
     point: Mapping[str, Any],
     short: Mapping[str, str] | None = None,
+    label: str | None = None,
 ) -> Case:
     """The case of ``base`` with the field at each path of ``point`` set to its value.
 
-    Its label is ``<base name>[<short path>=<value>, ...]``.
+    Its label is ``label`` if given, else ``<base name>[<short path>=<value>, ...]``.
 
     Raises
     ------
@@ -363,12 +364,16 @@ def variant_case(
             raise ExperimentError.single(
                 None, text, f"no such field in scenario {base.name!r}: {exc.what}", exc.hint
             ) from None
-    label = f"{base.name}[{', '.join(f'{short[p]}={format_value(v)}' for p, v in point.items())}]"
+    if label is None:
+        shown_values = ", ".join(f"{short[p]}={format_value(v)}" for p, v in point.items())
+        label = f"{base.name}[{shown_values}]"
     try:
         scenario = _variant(base, changed, label)
     except ValidationError as exc:
-        problems = [
-            Problem("", f"{shown}: the scenario is invalid: {p.render()}", p.hint)
+        problems = [  # the hint once, after the problem (render() would add it too)
+            Problem(
+                "", f"{shown}: the scenario is invalid: {Problem(p.where, p.what).render()}", p.hint
+            )
             for p in pydantic_problems(exc, data=changed)
         ]
         raise ExperimentError(None, problems) from None

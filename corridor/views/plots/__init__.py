@@ -13,6 +13,7 @@ transit        :func:`plot_transit_ecdf`, :func:`plot_transit_histogram`,
                :func:`plot_time_breakdown`
 capacity       :func:`plot_queue_length`, :func:`plot_utilisation`, :func:`plot_load_factors`
 choice         :func:`plot_convergence` (route choice, round by round), :func:`plot_diversion`
+sensitivity    :func:`plot_sensitivity`: Morris or Sobol indices per output, ranked
 ============== ===========================================================================
 
 Colours and the other shared looks are in :mod:`corridor.views.style`.
@@ -20,6 +21,7 @@ Colours and the other shared looks are in :mod:`corridor.views.style`.
 
 from corridor.views.plots.capacity import plot_load_factors, plot_queue_length, plot_utilisation
 from corridor.views.plots.choice import plot_convergence, plot_diversion
+from corridor.views.plots.sensitivity import plot_sensitivity
 from corridor.views.plots.time_distance import plot_time_distance
 from corridor.views.plots.transit import (
     plot_time_breakdown,
@@ -35,6 +37,7 @@ __all__ = [
     "plot_diversion",
     "plot_load_factors",
     "plot_queue_length",
+    "plot_sensitivity",
     "plot_time_breakdown",
     "plot_time_distance",
     "plot_transit_ecdf",
