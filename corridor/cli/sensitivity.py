@@ -16,7 +16,12 @@ from typing import Any
 
 import pandas as pd
 
-from corridor.cli.experiments import _add_execution_options, _at_least_one, _executor, _interrupted
+from corridor.cli.experiments import (
+    _at_least_one,
+    _interrupted,
+    add_execution_options,
+    executor_of,
+)
 from corridor.experiments.progress import progress_reporter
 from corridor.experiments.sensitivity import SensitivityResults, run_sensitivity
 from corridor.experiments.sensitivity_spec import SensitivitySpec, load_sensitivity_spec
@@ -147,7 +152,7 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         check_output_file(args.chart)
     spec: SensitivitySpec | None = None
     try:
-        with _executor(args) as executor:  # the workers start while the file is checked
+        with executor_of(args) as executor:  # the workers start while the file is checked
             spec = load_sensitivity_spec(args.spec).with_options(
                 method=args.method,
                 factors=args.factors,
@@ -213,5 +218,5 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--chart", type=Path, default=None, metavar="FILE", help="save the bar chart (.png, .svg)"
     )
-    _add_execution_options(p)
+    add_execution_options(p)
     p.set_defaults(func=_cmd_sensitivity)

@@ -36,10 +36,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import logging
-import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -47,9 +45,8 @@ import numpy as np
 import pandas as pd
 
 from corridor.errors import OutputError
-from corridor.experiments.analysis import t_interval
 from corridor.experiments.executors import Executor, open_executor
-from corridor.experiments.factors import Factor, point_case
+from corridor.experiments.factors import point_case
 from corridor.experiments.results import load_experiment
 from corridor.experiments.runner import (
     BatchReport,
@@ -59,16 +56,23 @@ from corridor.experiments.runner import (
     run_cases,
 )
 from corridor.experiments.seeds import replication_seed
+from corridor.experiments.sensitivity_analysis import (
+    Design,
+    Output,
+    SensitivityResults,
+    check_values,
+    index_table,
+    noise_levels,
+    outputs_of,
+    range_sentence,
+    range_table,
+    values_per_run,
+)
 from corridor.experiments.sensitivity_methods import (
-    morris_indices,
-    morris_noise,
     morris_step,
     sample,
-    sobol_indices,
-    sobol_noise,
 )
 from corridor.experiments.sensitivity_spec import (
-    METRIC_COLUMNS,
     SensitivityError,
     SensitivitySpec,
     load_sensitivity_spec,
@@ -86,122 +90,9 @@ __all__ = ["Output", "SensitivityResults", "range_sentence", "run_sensitivity"]
 
 log = logging.getLogger(__name__)
 
-METRIC_NAMES = {"mean": "mean transit", "p50": "P50", "p90": "P90", "p95": "P95"}
-
-
-@dataclass(frozen=True)
-class Output:
-    """One measured quantity: a route's statistic, or route ``a``'s minus route ``b``'s."""
-
-    flow: str
-    a: str
-    metric: str
-    b: str | None = None
-
-    @property
-    def route(self) -> str:
-        """``a``, or ``a − b`` for a difference."""
-        return self.a if self.b is None else f"{self.a} − {self.b}"
-
-    @property
-    def name(self) -> str:
-        """``<flow> <route> <statistic>``: its column in :attr:`SensitivityResults.points`."""
-        return f"{self.flow} {self.route} {METRIC_NAMES[self.metric]}"
-
-
-def _outputs(spec: SensitivitySpec) -> list[Output]:
-    out: list[Output] = []
-    for o in spec.outputs:
-        for metric in spec.metrics:
-            out += [Output(o.flow, r, metric) for r in o.routes]
-            out += [Output(o.flow, a, metric, b) for a, b in o.differences]
-    return list(dict.fromkeys(out))
-
-
-@dataclass(frozen=True)
-class SensitivityResults:
-    """What :func:`run_sensitivity` found.
-
-    Attributes
-    ----------
-    method
-        ``morris`` or ``sobol``.
-    factors
-        The factors that varied (the others stayed at their central values).
-    outputs
-        What was measured.
-    points
-        One row per sample point, in the design's order: ``point``, ``scenario`` (its label
-        in the store), the value of every factor that varied, and every output (mean over the
-        point's replications).
-    indices
-        One row per output and factor: ``output``, ``flow``, ``route``, ``metric``,
-        ``factor``, ``rank`` (1 = the largest effect on that output); Morris ``mu_star``,
-        ``mu_star_conf``, ``mu``, ``sigma``, or Sobol ``S1``, ``S1_conf``, ``ST``, ``ST_conf``;
-        ``noise`` (the index that noise alone could show) and ``below_noise``.
-    noise
-        One row per output at the central point: ``n`` replications, ``mean``, ``sd`` (one
-        run), ``half_width`` of the t interval, ``point_sd`` (``sd`` over the square root of
-        the replications: the noise of a sample point's mean), ``step_sd`` (the standard
-        deviation of the run-by-run difference between the two points of the step pair) and
-        ``saturated_points`` (points where a route of the output saturated in a run).
-    ranges
-        One row per output over the sample: ``p05``, ``p95``, ``min``, ``max``, ``points``,
-        the central point's ``central_mean`` and ``half_width``, and for differences a
-        ``sentence`` (see :func:`range_sentence`).
-    out
-        The store.
-    report
-        The runs: planned, found finished, run now.
-    confidence
-        Level of every interval.
-    """
-
-    method: str
-    factors: tuple[Factor, ...]
-    outputs: tuple[Output, ...]
-    points: pd.DataFrame
-    indices: pd.DataFrame
-    noise: pd.DataFrame
-    ranges: pd.DataFrame
-    out: Path
-    report: BatchReport
-    confidence: float = 0.95
-
-    @property
-    def folder(self) -> Path:
-        """Where the analysis' tables are: ``<out>/sensitivity-<method>``."""
-        return self.out / f"sensitivity-{self.method}"
-
-    def ranking(self, output: str) -> pd.DataFrame:
-        """The indices of one output (by :attr:`Output.name`), largest effect first."""
-        table = self.indices[self.indices["output"] == output]
-        if table.empty:
-            known = ", ".join(repr(o.name) for o in self.outputs)
-            raise KeyError(f"no output {output!r} (outputs: {known})")
-        return table.sort_values("rank").reset_index(drop=True)
-
-    def headlines(self) -> list[str]:
-        """One sentence per route difference: its range over the inputs and the noise."""
-        return [str(s) for s in self.ranges["sentence"] if isinstance(s, str) and s]
-
 
 # ----------------------------------------------------------------------------- the design
-@dataclass(frozen=True)
-class _Design:
-    x: np.ndarray  # sample rows x varied factors
-    labels: list[str]  # the case label of each row
-    cases: list[Case]  # unique sample cases
-    central: Case
-    step: tuple[Case, Case]  # two points a Morris step apart in every factor, for the noise
-
-    @property
-    def noise_cases(self) -> list[Case]:
-        """The cases run ``noise_replications`` times: the central point, the step pair."""
-        return list({c.key: c for c in (self.central, *self.step)}.values())
-
-
-def _design(spec: SensitivitySpec) -> _Design:
+def _design(spec: SensitivitySpec) -> Design:
     varied = spec.varied
     x = sample(
         spec.method,
@@ -242,7 +133,7 @@ def _design(spec: SensitivitySpec) -> _Design:
         labels.append(case.label)
     noise_keys = {c.key for c in (central, *step)}
     cases = [c for k, c in by_key.items() if k not in noise_keys]
-    return _Design(x, labels, cases, central, step)
+    return Design(x, labels, cases, central, step)
 
 
 # ----------------------------------------------------------------------------- running
@@ -280,7 +171,7 @@ class _Progress:
         )
 
 
-def _planned(design: _Design, spec: SensitivitySpec) -> list[tuple[Case, int]]:
+def _planned(design: Design, spec: SensitivitySpec) -> list[tuple[Case, int]]:
     noise_reps = max(spec.noise_replications, spec.replications)
     return [(c, r) for c in design.noise_cases for r in range(noise_reps)] + [
         (c, r) for c in design.cases for r in range(spec.replications)
@@ -288,7 +179,7 @@ def _planned(design: _Design, spec: SensitivitySpec) -> list[tuple[Case, int]]:
 
 
 def _manifest(
-    spec: SensitivitySpec, design: _Design, status: str, report: BatchReport | None
+    spec: SensitivitySpec, design: Design, status: str, report: BatchReport | None
 ) -> dict[str, Any]:
     experiment = ExperimentSpec(
         name=spec.name,
@@ -321,7 +212,7 @@ def _manifest(
 
 
 def _run(
-    spec: SensitivitySpec, design: _Design, runner: Executor, progress: ProgressCallback | None
+    spec: SensitivitySpec, design: Design, runner: Executor, progress: ProgressCallback | None
 ) -> BatchReport:
     out = spec.out
     start = time.perf_counter()
@@ -347,197 +238,6 @@ def _run(
         )
         write_manifest(out, _manifest(spec, design, "complete", report))
     return report
-
-
-# ----------------------------------------------------------------------------- outputs
-def _per_run(runs: pd.DataFrame, outputs: Sequence[Output]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Each output's value, and whether a route of it saturated, per (scenario, replication)."""
-    keys = ["scenario", "replication"]
-    index = pd.MultiIndex.from_frame(runs[keys].drop_duplicates())
-
-    def column(flow: str, route: str, name: str) -> pd.Series:
-        rows = runs[(runs["flow"] == flow) & (runs["route"] == route)]
-        series: pd.Series = rows.set_index(keys)[name].reindex(index)
-        return series
-
-    values, saturated = {}, {}
-    for o in outputs:
-        col = METRIC_COLUMNS[o.metric]
-        value = column(o.flow, o.a, col).astype(np.float64)
-        sat = column(o.flow, o.a, "status") == "saturated"
-        if o.b is not None:
-            value = value - column(o.flow, o.b, col).astype(np.float64)
-            sat = sat | (column(o.flow, o.b, "status") == "saturated")
-        values[o.name], saturated[o.name] = value, sat
-    return pd.DataFrame(values, index=index), pd.DataFrame(saturated, index=index)
-
-
-def _check_values(points: pd.DataFrame, outputs: Sequence[Output], source: str | None) -> None:
-    problems = []
-    for o in outputs:
-        missing = points[o.name].isna()
-        if missing.any():
-            first = points.loc[missing, "scenario"].iloc[0]
-            problems.append(
-                f"{o.name}: no value at {int(missing.sum())} of {len(points)} points (first: "
-                f"{first}): route {o.a if o.b is None else f'{o.a} or {o.b}'} delivered no "
-                "container after the warm-up in a run"
-            )
-    if problems:
-        raise SensitivityError.single(
-            source,
-            "outputs",
-            "; ".join(problems),
-            "lengthen the scenario's horizon, or narrow the factors' ranges",
-        )
-
-
-def _decimals(*values: float) -> int:
-    big = max((abs(v) for v in values if math.isfinite(v)), default=0.0)
-    return 1 if big >= 10 else 2
-
-
-def range_sentence(
-    output: Output,
-    low: float,
-    high: float,
-    extremes: tuple[float, float],
-    half_width: float,
-    n_central: int,
-    confidence: float = 0.95,
-) -> str:
-    """The headline of a route difference ``a − b``: its range over the inputs and the noise.
-
-    ``low`` and ``high`` are the 5th and 95th percentiles of the difference over the sample,
-    ``extremes`` its minimum and maximum, ``half_width`` the half-width of the replication
-    interval at the central point (``n_central`` runs)::
-
-        nsa-mow: western is 14–19 d faster than suez at P50 across the plausible inputs
-        (5th–95th percentile over the sample; min–max 13–20 d); 95 % CI of the stochastic
-        part ±0.3 d (10 runs of the central point)
-    """
-    p = _decimals(low, high, half_width)
-    what = METRIC_NAMES[output.metric]
-    a, b = output.a, output.b
-    least, most = extremes
-    if high < 0:
-        size = f"{a} is {-high:.{p}f}–{-low:.{p}f} d faster than {b}"
-        span = f"{-most:.{p}f}–{-least:.{p}f} d" if most < 0 else None
-    elif low > 0:
-        size = f"{a} is {low:.{p}f}–{high:.{p}f} d slower than {b}"
-        span = f"{least:.{p}f}–{most:.{p}f} d" if least > 0 else None
-    else:
-        size = f"{a} is between {-low:.{p}f} d faster and {high:.{p}f} d slower than {b}"
-        span = None
-    if span is None:  # the extremes lie on both sides of 0: give them as a − b
-        span = f"{a} − {b} from {least:+.{p}f} to {most:+.{p}f} d"
-    noise = "-" if half_width != half_width else f"±{half_width:.{p}f} d"
-    return (
-        f"{output.flow}: {size} at {what} across the plausible inputs (5th–95th percentile "
-        f"over the sample; min–max {span}); {confidence * 100:g} % CI of the stochastic part "
-        f"{noise} ({n_central} runs of the central point)"
-    )
-
-
-def _noise(
-    spec: SensitivitySpec,
-    outputs: Sequence[Output],
-    per_run: pd.DataFrame,
-    saturated: pd.DataFrame,
-    design: _Design,
-) -> pd.DataFrame:
-    noise_reps = per_run.index.get_level_values("replication") < spec.noise_replications
-    central = per_run[noise_reps].xs(design.central.label, level="scenario")
-    sample_sat = saturated[saturated.index.get_level_values("replication") < spec.replications]
-    a, b = (per_run[noise_reps].xs(c.label, level="scenario") for c in design.step)
-    step = pd.DataFrame(b - a)  # run by run: the same seed at both
-    rows = []
-    for o in outputs:
-        ci = t_interval(central[o.name], spec.confidence)
-        hit = sample_sat[o.name].groupby(level="scenario").any()
-        step_sd = t_interval(step[o.name]).sd
-        rows.append(
-            {
-                "output": o.name,
-                "n": ci.n,
-                "mean": ci.estimate,
-                "sd": ci.sd,
-                "half_width": ci.half_width,
-                "point_sd": ci.sd / math.sqrt(spec.replications),
-                "step_sd": step_sd,
-                "saturated_points": int(hit.reindex(design.labels).fillna(False).sum()),
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _indices(
-    spec: SensitivitySpec,
-    outputs: Sequence[Output],
-    design: _Design,
-    points: pd.DataFrame,
-    noise: pd.DataFrame,
-) -> pd.DataFrame:
-    varied = spec.varied
-    tables = []
-    for o, (_, n) in zip(outputs, noise.iterrows(), strict=True):
-        y = points[o.name].to_numpy(np.float64)
-        step_sd = float(n["step_sd"]) / math.sqrt(spec.replications)  # of a point's mean
-        if spec.method == "morris":
-            table = morris_indices(
-                varied, design.x, y, levels=spec.levels, confidence=spec.confidence, seed=spec.seed
-            )
-            main = "mu_star"
-            level = morris_noise(step_sd, spec.levels, spec.confidence)
-        else:
-            table = sobol_indices(varied, y, confidence=spec.confidence, seed=spec.seed)
-            main = "ST"
-            level = sobol_noise(step_sd, y)
-        table.insert(0, "metric", o.metric)
-        table.insert(0, "route", o.route)
-        table.insert(0, "flow", o.flow)
-        table.insert(0, "output", o.name)
-        table["rank"] = table[main].rank(ascending=False, method="min").astype(int)
-        table["noise"] = level
-        table["below_noise"] = table[main] <= level
-        tables.append(table)
-    return pd.concat(tables, ignore_index=True)
-
-
-def _ranges(
-    spec: SensitivitySpec, outputs: Sequence[Output], points: pd.DataFrame, noise: pd.DataFrame
-) -> pd.DataFrame:
-    rows = []
-    for o, (_, n) in zip(outputs, noise.iterrows(), strict=True):
-        y = points[o.name].to_numpy(np.float64)
-        p05, p95 = (float(v) for v in np.quantile(y, [0.05, 0.95]))
-        sentence = (
-            range_sentence(
-                o,
-                p05,
-                p95,
-                (float(y.min()), float(y.max())),
-                float(n["half_width"]),
-                int(n["n"]),
-                spec.confidence,
-            )
-            if o.b is not None
-            else ""
-        )
-        rows.append(
-            {
-                "output": o.name,
-                "points": len(y),
-                "p05": p05,
-                "p95": p95,
-                "min": float(y.min()),
-                "max": float(y.max()),
-                "central_mean": float(n["mean"]),
-                "half_width": float(n["half_width"]),
-                "sentence": sentence,
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def _save(folder: Path, results: SensitivityResults) -> None:
@@ -596,25 +296,25 @@ def run_sensitivity(
     finally:
         if own:
             runner.close()
-    outputs = _outputs(spec)
+    outputs = outputs_of(spec)
     stored = load_experiment(spec.out, warmup=spec.warmup, confidence=spec.confidence)
-    per_run, saturated = _per_run(stored.runs, outputs)
+    per_run, saturated = values_per_run(stored.runs, outputs)
     in_sample = per_run[per_run.index.get_level_values("replication") < spec.replications]
     means = in_sample.groupby(level="scenario").mean()
     points = pd.DataFrame({"point": np.arange(len(design.labels)), "scenario": design.labels})
     for j, f in enumerate(spec.varied):
         points[f.name] = design.x[:, j]
     points = points.join(means, on="scenario")
-    _check_values(points, outputs, spec.source)
-    noise = _noise(spec, outputs, per_run, saturated, design)
+    check_values(points, outputs, spec.source)
+    noise = noise_levels(spec, outputs, per_run, saturated, design)
     results = SensitivityResults(
         method=spec.method,
         factors=spec.varied,
         outputs=tuple(outputs),
         points=points,
-        indices=_indices(spec, outputs, design, points, noise),
+        indices=index_table(spec, outputs, design, points, noise),
         noise=noise,
-        ranges=_ranges(spec, outputs, points, noise),
+        ranges=range_table(spec, outputs, points, noise),
         out=spec.out,
         report=report,
         confidence=spec.confidence,

@@ -36,7 +36,9 @@ def _applies(process: ProcessSpec, pos: int, nodes: list[str]) -> bool:
     where = "origin" if pos == 0 else "destination" if pos == last else "transit"
     if where not in process.at:
         return False
-    if process.arriving_from is not None and (pos == 0 or nodes[pos - 1] not in process.arriving_from):
+    if process.arriving_from is not None and (
+        pos == 0 or nodes[pos - 1] not in process.arriving_from
+    ):
         return False
     return process.leaving_to is None or (pos < last and nodes[pos + 1] in process.leaving_to)
 

@@ -379,6 +379,7 @@ def test_caspian_ice_halves_the_canal_sailings_and_a_hard_winter_slows_them(
     south = ("trans_caspian_astrakhan_anzali_south_bnd", "astrakhan_port_south_bnd")
     ws, bs = transit_days(w_runs, south, cut_h), transit_days(b_runs, south, cut_h)
     assert ws.median() > bs.median() + 0.5
+
     # the ice-free Makhachkala sailings see only the winter's extra storms; the other
     # branches do not cross the Caspian
     def shift(routes: tuple[str, ...]) -> float:

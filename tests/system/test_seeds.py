@@ -21,9 +21,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from pydantic import TypeAdapter
-
 import yaml
+from pydantic import TypeAdapter
 
 from corridor.inputs.network import Network, load_network
 from corridor.inputs.properties import LegProperties, NodeProperties
@@ -94,7 +93,9 @@ def test_every_link_runs_both_ways_with_a_readable_way_back(network: Network) ->
         assert not back.id.endswith("-rev"), back.id
 
 
-def test_leg_ids_are_unique_across_both_directions(table: dict[str, Any], builder: ModuleType) -> None:
+def test_leg_ids_are_unique_across_both_directions(
+    table: dict[str, Any], builder: ModuleType
+) -> None:
     ids = [n["id"] for n in table["nodes"]]
     for leg in table["legs"]:
         ids += [leg["id"], builder.reverse_id(leg)]
