@@ -68,7 +68,7 @@ def format_summary(summary: pd.DataFrame) -> str:
                 "share": f"{r['share']:.1%}",
                 "delivered": int(r["delivered"]),
                 "in transit": int(r["in_transit"]),
-                "TEU/day": f"{r['throughput_teu_per_day']:.1f}",
+                "throughput TEU/day": f"{r[kpis.THROUGHPUT]:.1f}",
                 "mean d": _fmt_days(r["mean_days"]),
                 "P50 d": _fmt_days(r["p50_days"]),
                 "P90 d": _fmt_days(r["p90_days"]),
@@ -81,6 +81,8 @@ def format_summary(summary: pd.DataFrame) -> str:
     text += (
         "\n\ndays (mean, P50, P90, P95): transit times of the containers created after the "
         "warm-up and delivered by the end; those still in transit are not in them."
+        f"\n{kpis.THROUGHPUT_TITLE}: TEU of those containers per day from the end of the "
+        "warm-up to the end of the run."
     )
     if (summary["status"] != "ok").any():
         text += (

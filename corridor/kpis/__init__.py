@@ -67,7 +67,7 @@ from corridor.kpis.emissions import (
     emission_factors,
 )
 from corridor.kpis.escap import time_distance_points
-from corridor.kpis.reliability import reliability, throughput
+from corridor.kpis.reliability import THROUGHPUT, THROUGHPUT_TITLE, reliability, throughput
 from corridor.kpis.routes import route_legs
 from corridor.kpis.selection import measured_trips
 from corridor.kpis.speeds import route_speeds, section_speeds
@@ -78,6 +78,8 @@ __all__ = [
     "BALANCE_COLUMNS",
     "DEFAULT_FUEL_BY_MODE",
     "SUMMARY_COLUMNS",
+    "THROUGHPUT",
+    "THROUGHPUT_TITLE",
     "TIME_CATEGORIES",
     "TIME_CATEGORY_LABELS",
     "border_crossing_times",

@@ -9,7 +9,7 @@ from corridor.kpis.breakdown import node_delays
 from corridor.kpis.capacity import load_factors
 from corridor.kpis.costs import cost_per_teu
 from corridor.kpis.emissions import co2e_per_teu
-from corridor.kpis.reliability import reliability, throughput
+from corridor.kpis.reliability import THROUGHPUT, reliability, throughput
 from corridor.kpis.selection import measured_trips
 from corridor.kpis.speeds import route_speeds
 
@@ -40,7 +40,8 @@ def route_kpis(
     pandas.DataFrame
         Indexed by route: ``delivered``, ``mean_days``, ``p50_days``, ``p90_days``,
         ``p95_days``, ``spread_p95_p50_days``, ``on_time_share`` (with a promise), ``km``,
-        ``swod_kmh``, ``swd_kmh``, ``usd_per_teu``, ``co2e_kg_per_teu``, ``teu_per_day``.
+        ``swod_kmh``, ``swd_kmh``, ``usd_per_teu``, ``co2e_kg_per_teu``, ``throughput_teu_per_day``
+        (:func:`corridor.kpis.throughput`).
     """
     rel = reliability(trips, promised_days if promised_days else np.nan, horizon_h)
     rel = rel.set_index("route")
@@ -61,7 +62,8 @@ def route_kpis(
     except ValueError:  # a leg with a mode/fuel that has no default factor
         out["co2e_kg_per_teu"] = np.nan
     tp = throughput(trips, horizon_h, warmup_h).set_index("route")
-    out = out.join(tp[["teu_per_day"]].set_axis(tp.index.astype(str)))
+    out = out.join(tp[[THROUGHPUT]].set_axis(tp.index.astype(str)))
+    out[THROUGHPUT] = out[THROUGHPUT].fillna(0.0)
     out.index.name = "route"
     return out
 

@@ -10,7 +10,12 @@ import pandas as pd
 
 from corridor.kpis.selection import _by_list, measured_trips
 
-__all__ = ["reliability", "throughput"]
+__all__ = ["THROUGHPUT", "THROUGHPUT_TITLE", "reliability", "throughput"]
+
+THROUGHPUT = "throughput_teu_per_day"
+"""The column that holds :func:`throughput` in every table."""
+THROUGHPUT_TITLE = "throughput (TEU/day delivered, created after warm-up)"
+"""How printed tables and reports head :data:`THROUGHPUT`."""
 
 
 def reliability(
@@ -90,7 +95,15 @@ def throughput(
     start_h: float = 0.0,
     by: str | Sequence[str] = "route",
 ) -> pd.DataFrame:
-    """Containers and TEU delivered per day within a period.
+    """Throughput: TEU delivered per day of the measured period. corridor's one definition.
+
+    Counts shippers' containers (``trips.kind == "loaded"``: no empties sent back, no probes)
+    created at or after ``start_h`` (the warm-up) and delivered before ``end_h`` (the
+    horizon), over the days from ``start_h`` to ``end_h``. Containers created during the
+    warm-up are left out even when they arrive in the measured period, so throughput is
+    comparable with the demand of the same period (``demand_teu_per_day``) and with the
+    transit times, which are over the same containers. The run summary, ``corridor run``,
+    the report, ``route_kpis`` (CSV and GeoPackage) and experiments all use this function.
 
     Parameters
     ----------
@@ -106,15 +119,18 @@ def throughput(
     Returns
     -------
     pandas.DataFrame
-        One row per group: ``containers``, ``teu``, ``containers_per_day``, ``teu_per_day``
-        (deliveries with ``start_h <= delivered_h < end_h``).
+        One row per group with a container counted: ``containers``, ``teu``,
+        ``containers_per_day`` and ``throughput_teu_per_day``.
     """
     keys = _by_list(by)
     days = max(end_h - start_h, 1e-9) / 24.0
     d = trips["delivered_h"]
-    t = trips[(d >= start_h) & (d < end_h)]
+    keep = (trips["created_h"] >= start_h) & (d < end_h)
+    if "kind" in trips:  # empties sent back and probes are no shipper's cargo
+        keep &= trips["kind"] == "loaded"
+    t = trips[keep]
     g = t.groupby(keys, observed=True, sort=True)
     out = pd.DataFrame({"containers": g.size(), "teu": g["teu"].sum().astype(float)})
     out["containers_per_day"] = out["containers"] / days
-    out["teu_per_day"] = out["teu"] / days
+    out[THROUGHPUT] = out["teu"] / days
     return out.reset_index()

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from corridor.engine.records import STAGE_KINDS
+from corridor.kpis.reliability import THROUGHPUT, throughput
 
 __all__ = ["SUMMARY_COLUMNS", "summarize"]
 
@@ -69,6 +70,8 @@ def summarize(
     if "kind" in t:  # empties sent back and probes that time routes are no shipper's cargo
         t = t[t["kind"] == "loaded"]
     rows = []
+    tp = throughput(t, horizon_h, warmup_h, by=["flow", "route"])
+    tp_of = dict(zip(zip(tp["flow"], tp["route"], strict=True), tp[THROUGHPUT], strict=True))
     per_flow = t.groupby("flow", observed=True).size().to_dict()
     for (flow, route), g in t.groupby(["flow", "route"], observed=True, sort=True):
         done = g["transit_days"].dropna()
@@ -99,8 +102,7 @@ def summarize(
                 "delivered": len(done),
                 "in_transit": in_transit,
                 "teu_delivered": int(g.loc[g["delivered_h"].notna(), "teu"].sum()),
-                "throughput_teu_per_day": g.loc[g["delivered_h"].notna(), "teu"].sum()
-                / measured_days,
+                THROUGHPUT: tp_of.get((flow, route), 0.0),
                 "demand_teu_per_day": demand_teu_day,
                 "backlog_growth_teu_per_day": growth,
                 "status": status,

@@ -18,12 +18,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from corridor.kpis import THROUGHPUT, THROUGHPUT_TITLE
 from corridor.views.style import FIGURE_FORMATS
 
 __all__ = [
     "FIGURE_FORMATS",
     "Block",
     "Section",
+    "column_title",
     "figure",
     "frame",
     "heading",
@@ -111,15 +113,59 @@ def _cell(value: object, fmt: str | None) -> str:
     return str(value)
 
 
+_TITLES = {
+    THROUGHPUT: THROUGHPUT_TITLE,
+    "demand_teu_per_day": "demand (TEU/day created after warm-up)",
+    "backlog_growth_teu_per_day": "backlog growth (TEU/day per day)",
+    "created": "created (containers)",
+    "delivered": "delivered (containers)",
+    "in_transit": "in transit (containers)",
+    "containers": "containers (count)",
+    "teu_delivered": "delivered (TEU)",
+    "share": "share (of the flow's containers)",
+    "on_time_share": "on time (share)",
+    "km": "length (km)",
+    "usd_per_teu": "cost (USD/TEU)",
+}
+# unit suffixes of column names, longest first, and how a header says them
+_UNITS = (
+    ("_teu_per_day", "TEU/day"),
+    ("_usd_per_teu", "USD/TEU"),
+    ("_kg_per_teu", "kg/TEU"),
+    ("_kmh", "km/h"),
+    ("_days", "days"),
+    ("_teu", "TEU"),
+    ("_usd", "USD"),
+    ("_km", "km"),
+    ("_pct", "%"),
+    ("_h", "h"),
+)
+
+
+def column_title(name: str) -> str:
+    """The header of a column in a report table: its name in words, with its unit.
+
+    ``p95_days`` becomes ``p95 (days)``; columns whose name does not carry the unit have a
+    title of their own (``throughput_teu_per_day`` is headed
+    :data:`corridor.kpis.THROUGHPUT_TITLE`).
+    """
+    if name in _TITLES:
+        return _TITLES[name]
+    for suffix, unit in _UNITS:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return f"{name.removesuffix(suffix).replace('_', ' ')} ({unit})"
+    return name.replace("_", " ")
+
+
 def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None) -> Block:
     """A table: numbers right-aligned and formatted (floats to one decimal unless
-    ``formats`` says otherwise), text left-aligned."""
+    ``formats`` says otherwise), text left-aligned; headers with units (:func:`column_title`)."""
     fmts = dict(formats or {})
     columns, chosen = [], []
     for c in frame.columns:
         s = frame[c]
         numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
-        columns.append({"title": str(c).replace("_", " "), "align": "num" if numeric else "text"})
+        columns.append({"title": column_title(str(c)), "align": "num" if numeric else "text"})
         chosen.append(fmts.get(str(c)) or ("{:,.1f}" if pd.api.types.is_float_dtype(s) else None))
     rows = tuple(
         tuple(_cell(v, f) for v, f in zip(values, chosen, strict=True))

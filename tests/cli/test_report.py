@@ -151,3 +151,31 @@ def test_export_of_a_folder_mixing_two_runs_fails_with_the_hash_error(
     code, _, err = run_cli("report", str(first), "-o", str(tmp_path / "r.html"))
     assert code == 2
     assert "does not belong to the run that run.json describes" in err
+
+
+def test_run_report_and_export_give_the_same_throughput(tmp_path: Path, run_cli: Cli) -> None:
+    """One throughput figure: `run` prints it, the report shows it, `export` writes it to
+    summary.csv, route_kpis.csv and the GeoPackage; all equal to the TEU of the boxes
+    created after the warm-up and delivered, per measured day, counted here by hand."""
+    out = tmp_path / "res"
+    code, printed, _ = run_cli("run", str(DATA / "cli" / "mini.yaml"), "--out", str(out))
+    assert code == 0
+    trips = pd.read_parquet(out / "trips.parquet")
+    counted = trips[(trips["created_h"] >= 5 * 24) & trips["delivered_h"].notna()]
+    by_hand = counted.groupby("route", observed=True)["teu"].sum() / 55.0  # 60 - 5 days
+    assert run_cli("export", str(out), "-o", str(tmp_path / "x"), "--format", "csv,gpkg")[0] == 0
+    assert run_cli("report", str(out), "-o", str(tmp_path / "r.html"), "--no-map")[0] == 0
+    summary = pd.read_csv(tmp_path / "x" / "summary.csv").set_index("route")
+    route_kpis = pd.read_csv(tmp_path / "x" / "route_kpis.csv").set_index("route")
+    gpkg = geopandas.read_file(tmp_path / "x" / "corridor.gpkg", layer="routes")
+    gpkg = gpkg.set_index("route" if "route" in gpkg else "id")
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "throughput (TEU/day delivered, created after warm-up)" in page
+    for route in ("rail", "road"):
+        expected = float(by_hand[route])
+        assert summary.loc[route, "throughput_teu_per_day"] == pytest.approx(expected)
+        assert route_kpis.loc[route, "throughput_teu_per_day"] == pytest.approx(expected)
+        assert gpkg.loc[route, "throughput_teu_per_day"] == pytest.approx(expected)
+        line = next(x for x in printed.splitlines() if f" {route} " in x)
+        assert f" {expected:.1f} " in line
+        assert page.count(f'<td class="num">{expected:.1f}</td>') >= 2

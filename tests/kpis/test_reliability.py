@@ -52,10 +52,19 @@ def test_containers_in_transit_past_the_promise_count_as_late() -> None:
     assert r["on_time_share"] == pytest.approx(2 / 3)
 
 
-def test_throughput_counts_deliveries_in_the_period() -> None:
+def test_throughput_counts_boxes_created_and_delivered_in_the_period() -> None:
     t = _trips([1, 1, 1, 1], created_h=[0, 24, 48, 240])
     t.loc[1, "teu"] = 2
     out = kpis.throughput(t, end_h=240.0, start_h=24.0).iloc[0]
-    # delivered at 24, 48, 72 and 264 h: three in [24, 240), 4 TEU over 9 days
-    assert out["containers"] == 3
-    assert out["teu_per_day"] == pytest.approx(4 / 9)
+    # created at 0 (in the warm-up), 24, 48, 240; delivered at 24, 48, 72, 264 h:
+    # the second (2 TEU) and third (1 TEU) count, 3 TEU over 9 days
+    assert out["containers"] == 2
+    assert out["throughput_teu_per_day"] == pytest.approx(3 / 9)
+
+
+def test_throughput_leaves_out_empties_and_probes() -> None:
+    t = _trips([1, 1, 1], created_h=[24, 24, 24])
+    t["kind"] = ["loaded", "empty", "probe"]
+    out = kpis.throughput(t, end_h=240.0, start_h=24.0).iloc[0]
+    assert out["containers"] == 1
+    assert out["throughput_teu_per_day"] == pytest.approx(1 / 9)

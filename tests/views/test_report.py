@@ -20,6 +20,7 @@ from corridor import report
 from corridor.results import Results
 from corridor.run import simulate
 from corridor.views.basemap import LAND_COLOR, SEA_COLOR
+from corridor.views.report_html import column_title
 from tests.chromium import check_page, find_chromium
 from tests.small_runs import (
     branching_network,
@@ -92,11 +93,11 @@ def test_report_loads_nothing_from_the_network_without_tiles(page: str) -> None:
 def test_report_tables_show_carec_indicators_and_factor_status(page: str) -> None:
     assert "Time to clear border crossings" in page
     assert "W-AZ + W-IR" in page
-    assert "swod kmh" in page
-    assert "swd kmh" in page
+    assert "swod (km/h)" in page
+    assert "swd (km/h)" in page
     assert "assumption" in page
     assert "published" in page
-    assert "on time share" in page
+    assert "on time (share)" in page
 
 
 def test_report_without_a_network_maps_the_runs_own(busy: Results) -> None:
@@ -285,3 +286,13 @@ def test_report_escapes_what_the_run_names(busy: Results) -> None:
     page = report.build_report(odd, with_map=False)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_report_headers_carry_units() -> None:
+    assert column_title("p95_days") == "p95 (days)"
+    assert column_title("usd_per_teu") == "cost (USD/TEU)"
+    assert column_title("border_crossings") == "border crossings"  # no unit: as it is
+    assert column_title("co2e_kg_per_teu") == "co2e (kg/TEU)"
+    assert column_title("throughput_teu_per_day") == (
+        "throughput (TEU/day delivered, created after warm-up)"
+    )
