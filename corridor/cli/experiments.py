@@ -15,7 +15,8 @@ from typing import Any
 import pandas as pd
 
 from corridor.choice import choosing_flows, diversion, diversion_lines, run_equilibrium
-from corridor.experiments.analysis import METRICS, compare_runs
+from corridor.cli.comparison import add_view_options, print_paired, view_of
+from corridor.experiments.analysis import METRICS, compare_runs, select_comparison
 from corridor.experiments.executors import Executor, open_executor
 from corridor.experiments.progress import progress_reporter
 from corridor.experiments.results import ExperimentResults, load_experiment
@@ -57,14 +58,6 @@ examples:
   corridor saturation scenarios/instc-baseline.yaml --flow nsa-mow
   corridor saturation scenarios/instc-baseline.yaml --flow nsa-mow --p95-days 30 -n 10
 """
-
-_METRIC_CHOICES = {
-    "mean": "mean_days",
-    "p50": "p50_days",
-    "p90": "p90_days",
-    "p95": "p95_days",
-    "throughput": "throughput_teu_per_day",
-}
 
 
 # ----------------------------------------------------------------------------- options
@@ -178,7 +171,7 @@ def format_statistics(results: ExperimentResults) -> str:
         ):
             row[head] = _pm(float(by["mean"].loc[metric]), float(by["half_width"].loc[metric]), 2)
         t = "throughput_teu_per_day"
-        row["TEU/day"] = _pm(float(by["mean"].loc[t]), float(by["half_width"].loc[t]), 1)
+        row["throughput TEU/day"] = _pm(float(by["mean"].loc[t]), float(by["half_width"].loc[t]), 1)
         row["status"] = "ok" if sat == 0 else f"saturated {sat}/{runs}"
         rows.append(row)
     level = f"{results.confidence * 100:g} %"
@@ -299,47 +292,17 @@ def _cmd_batch(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_comparison(results: ExperimentResults, a: str, b: str, metric: str) -> None:
-    _print_paired(results.compare(a, b), a, b, metric, results.confidence)
-
-
-def _print_paired(table: pd.DataFrame, a: str, b: str, metric: str, confidence: float) -> None:
-    n = int(table["n"].max()) if len(table) else 0
-    level = f"{confidence * 100:g} %"
-    print(f"A  {a}")
-    print(f"B  {b}")
-    print(
-        f"{n} paired replications (replication r of A and of B ran with the same seed: "
-        "common random numbers)\n"
-    )
-    rows = []
-    for _, r in table.iterrows():
-        places = 1 if r["metric"] == "throughput_teu_per_day" else 2
-        rows.append(
-            {
-                "flow": r["flow"],
-                "route": r["route"],
-                "statistic": f"{METRICS[r['metric']]} ({r['unit']})",
-                "A": _num(r["mean_a"], places),
-                "B": _num(r["mean_b"], places),
-                "B − A": "-" if r["diff"] != r["diff"] else f"{r['diff']:+.{places}f}",
-                f"{level} CI": "-"
-                if r["ci_low"] != r["ci_low"]
-                else f"{r['ci_low']:+.{places}f} to {r['ci_high']:+.{places}f}",
-                "": "*" if r["significant"] else "",
-            }
-        )
-    print(pd.DataFrame(rows).to_string(index=False))
-    print("* the interval excludes 0: a significant difference\n")
-    chosen = table if metric == "all" else table[table["metric"] == _METRIC_CHOICES[metric]]
-    for line in chosen["verdict"]:
-        print(line)
+def _print_comparison(results: ExperimentResults, a: str, b: str, args: argparse.Namespace) -> None:
+    view = view_of(args)
+    table = results.compare(a, b, view.min_effect_days, view.flows, view.routes)
+    print_paired(table, a, b, view, results.confidence)
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    view_of(args)  # a bad --plot file is refused before any run
     if args.results is not None:
         stored = load_experiment(args.results, warmup=args.warmup)
-        _print_comparison(stored, args.a, args.b, args.metric)
+        _print_comparison(stored, args.a, args.b, args)
         return 0
     files = [Path(args.a), Path(args.b)]
     name = f"compare-{files[0].stem}-{files[1].stem}"
@@ -361,7 +324,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         return _interrupted(exc, spec.out)
     assert results is not None
     a, b = (case.label for case in spec.cases)
-    _print_comparison(results, a, b, args.metric)
+    _print_comparison(results, a, b, args)
     return 0
 
 
@@ -384,6 +347,10 @@ def _compare_choices(args: argparse.Namespace, scenarios: list[Scenario], out: P
     runs = [
         eq.final.runs.assign(scenario=name) for eq, name in zip(equilibria, (a, b), strict=True)
     ]
+    pooled = [
+        eq.final.flow_runs.assign(scenario=name)
+        for eq, name in zip(equilibria, (a, b), strict=True)
+    ]
     for name, eq in zip((a, b), equilibria, strict=True):
         state = "settled" if eq.converged else "did NOT settle"
         print(f"route choice in {name}: shares {state} after {eq.iterations} rounds")
@@ -392,8 +359,11 @@ def _compare_choices(args: argparse.Namespace, scenarios: list[Scenario], out: P
     for line in diversion_lines(moved, b, confidence=equilibria[0].final.confidence):
         print(line)
     print()
-    table = compare_runs(pd.concat(runs, ignore_index=True), a, b, equilibria[0].final.confidence)
-    _print_paired(table, a, b, args.metric, equilibria[0].final.confidence)
+    view = view_of(args)
+    confidence = equilibria[0].final.confidence
+    every = pd.concat([*pooled, *runs], ignore_index=True)
+    table = compare_runs(every, a, b, confidence, min_effect_days=view.min_effect_days)
+    print_paired(select_comparison(table, view.flows, view.routes), a, b, view, confidence)
     return 0
 
 
@@ -480,8 +450,10 @@ def register(subparsers: Any) -> None:
         "compare",
         help="paired comparison of two scenarios, with confidence intervals and a verdict",
         description="Run two scenarios with the same seeds (common random numbers) and report, "
-        "per route, the paired differences B − A of mean, P50, P90, P95 transit and "
-        "throughput with confidence intervals, and a one-line verdict.",
+        "per flow (all its routes pooled) and per route, the paired differences B − A of "
+        "mean, P50, P90, P95 transit and throughput with confidence intervals, and one-line "
+        "verdicts, largest difference first; differences under --min-effect days are 'no "
+        "practical difference'.",
         epilog=_COMPARE_EXAMPLES,
         formatter_class=fmt,
     )
@@ -495,12 +467,7 @@ def register(subparsers: Any) -> None:
         metavar="DIR",
         help="compare two scenarios of an experiment already in DIR (no runs)",
     )
-    p.add_argument(
-        "--metric",
-        choices=(*_METRIC_CHOICES, "all"),
-        default="p50",
-        help="the statistic of the verdict lines (default p50)",
-    )
+    add_view_options(p)
     add_execution_options(p)
     p.set_defaults(func=_cmd_compare)
 

@@ -18,6 +18,11 @@ A paired comparison of scenarios A and B uses the differences ``B_r - A_r`` of r
 interval of those differences. When the scenarios differ in one place, the differences vary
 much less than either scenario does, so a paired interval is much narrower than two separate
 ones.
+
+With many replications a paired interval can exclude 0 for a difference nobody would act
+on (a few minutes on a 20-day route). A comparison therefore also has a practical threshold
+(:data:`MIN_EFFECT_DAYS`): a transit difference whose estimate is smaller is reported as
+"no practical difference", significant or not.
 """
 
 from __future__ import annotations
@@ -31,16 +36,21 @@ import pandas as pd
 from scipy.stats import t as student_t
 
 from corridor.engine.records import STAGE_KINDS
-from corridor.errors import CorridorError
+from corridor.errors import CorridorError, did_you_mean
 from corridor.experiments.runs import KIND_COLUMNS
-from corridor.kpis.summary import summarize
+from corridor.kpis.summary import ALL_ROUTES, summarize
 
 __all__ = [
+    "ALL_ROUTES",
     "METRICS",
+    "MIN_EFFECT_DAYS",
     "Interval",
+    "UnknownNameError",
     "UnknownScenarioError",
     "compare_runs",
+    "replication_convergence",
     "run_summary",
+    "select_comparison",
     "summary_statistics",
     "t_interval",
     "verdict",
@@ -64,8 +74,17 @@ _UNITS = {
 }
 
 
+MIN_EFFECT_DAYS = 0.5
+"""Default practical threshold of a comparison, days: smaller transit differences are
+"no practical difference" (half a day: less than a train's or a ship's usual slack)."""
+
+
 class UnknownScenarioError(CorridorError, LookupError):
     """A scenario label that is not in an experiment's results."""
+
+
+class UnknownNameError(CorridorError, LookupError):
+    """A flow or route named in a filter that is not in the results compared."""
 
 
 _EMPTY_STAGES = pd.DataFrame({"container": pd.Series(dtype=np.int64)})
@@ -137,7 +156,9 @@ def t_interval(values: Iterable[float], confidence: float = 0.95) -> Interval:
     return Interval(mean, half, mean - half, mean + half, n, sd, confidence)
 
 
-def run_summary(table: pd.DataFrame, warmup_h: float, horizon_h: float) -> pd.DataFrame:
+def run_summary(
+    table: pd.DataFrame, warmup_h: float, horizon_h: float, pooled: bool = False
+) -> pd.DataFrame:
     """Per flow and route of one run: :func:`corridor.kpis.summarize`, with ``share_*``.
 
     Parameters
@@ -148,6 +169,9 @@ def run_summary(table: pd.DataFrame, warmup_h: float, horizon_h: float) -> pd.Da
         Containers created before this hour are left out.
     horizon_h
         The run's horizon, hours.
+    pooled
+        One row per flow instead: the containers of all its routes together, with route
+        :data:`ALL_ROUTES`.
 
     Returns
     -------
@@ -155,6 +179,8 @@ def run_summary(table: pd.DataFrame, warmup_h: float, horizon_h: float) -> pd.Da
         The columns of :meth:`corridor.Results.summary`; the ``share_<kind>`` columns come
         from the stored hours per stage kind (NaN when the scenario did not record stages).
     """
+    if pooled:
+        table = table.assign(route=ALL_ROUTES)
     trips = table.assign(
         transit_h=table["delivered_h"] - table["created_h"],
         in_warmup=table["created_h"] < warmup_h,
@@ -227,11 +253,19 @@ def _decimals(half_width: float, estimate: float) -> int:
     return int(min(3, max(1, -math.floor(math.log10(half_width)))))
 
 
-def verdict(metric: str, ci: Interval, a: str = "A", b: str = "B", route: str | None = None) -> str:
+def verdict(
+    metric: str,
+    ci: Interval,
+    a: str = "A",
+    b: str = "B",
+    route: str | None = None,
+    min_effect_days: float = 0.0,
+) -> str:
     """One line that says what the paired interval of ``B - A`` means.
 
-    ``"B is 3.8 d faster than A at P50, 95 % CI 3.1–4.5 d"``, or ``"no significant
-    difference ..."`` when the interval contains 0.
+    ``"B is 3.8 d faster than A at P50, 95 % CI 3.1–4.5 d"``; ``"no significant
+    difference ..."`` when the interval contains 0; ``"no practical difference ..."`` when it
+    does not but the estimate of a transit statistic is under ``min_effect_days``.
     """
     unit = _UNITS.get(metric, "")
     name = METRICS.get(metric, metric)
@@ -252,6 +286,12 @@ def verdict(metric: str, ci: Interval, a: str = "A", b: str = "B", route: str | 
         )
     low, high = sorted((abs(ci.low), abs(ci.high)))
     size = abs(ci.estimate)
+    if unit == "d" and size < min_effect_days:
+        return (
+            f"{prefix}no practical difference {at} between {a} and {b} "
+            f"({b} − {a} = {ci.estimate:+.{places}f} {unit}, under the {min_effect_days:g} d "
+            f"threshold; {level} CI {ci.low:+.{places}f} to {ci.high:+.{places}f} {unit})"
+        )
     if metric == "throughput_teu_per_day":
         how = "more" if ci.estimate > 0 else "less"
         return (
@@ -271,18 +311,30 @@ def compare_runs(
     b: str,
     confidence: float = 0.95,
     metrics: Sequence[str] = tuple(METRICS),
+    min_effect_days: float = MIN_EFFECT_DAYS,
 ) -> pd.DataFrame:
     """Paired differences ``B - A`` per flow, route and statistic, with intervals.
 
     Replication ``r`` of ``a`` is paired with replication ``r`` of ``b`` (same seed); flows
     and routes are matched by name, and only replications that both scenarios have count.
+    Rows whose route is :data:`ALL_ROUTES` (from :func:`run_summary` with ``pooled=True``)
+    compare whole flows.
+
+    Parameters
+    ----------
+    min_effect_days
+        Practical threshold for the transit statistics, days: a smaller estimated
+        difference is "no practical difference" even when its interval excludes 0.
 
     Returns
     -------
     DataFrame
-        One row per flow, route and metric: ``n`` (pairs), ``mean_a``, ``mean_b``, ``diff``
-        (mean of B - A), ``sd``, ``half_width``, ``ci_low``, ``ci_high``, ``unit``,
-        ``significant`` (the interval excludes 0) and ``verdict`` (a sentence).
+        One row per flow, route and metric, sorted by metric and then by the size of the
+        difference (largest first): ``level`` (``flow`` or ``route``), ``n`` (pairs),
+        ``mean_a``, ``mean_b``, ``diff`` (mean of B - A), ``sd``, ``half_width``,
+        ``ci_low``, ``ci_high``, ``unit``, ``significant`` (the interval excludes 0),
+        ``practical`` (significant, and for transit at least ``min_effect_days``) and
+        ``verdict`` (a sentence).
 
     Raises
     ------
@@ -301,11 +353,15 @@ def compare_runs(
     )
     rows = []
     for (flow, route), group in both.groupby(["flow", "route"], sort=False):
+        pooled = route == ALL_ROUTES
         for metric in metrics:
             diffs = group[f"{metric}_b"] - group[f"{metric}_a"]
             ci = t_interval(diffs, confidence)
+            small = _UNITS[metric] == "d" and abs(ci.estimate) < min_effect_days
+            where = f"flow {flow} {ALL_ROUTES}" if pooled else f"{flow} {route}"
             rows.append(
                 {
+                    "level": "flow" if pooled else "route",
                     "flow": flow,
                     "route": route,
                     "metric": metric,
@@ -319,9 +375,108 @@ def compare_runs(
                     "ci_high": ci.high,
                     "unit": _UNITS[metric],
                     "significant": not ci.spans_zero,
-                    "verdict": verdict(metric, ci, a, b, route=f"{flow} {route}"),
+                    "practical": not ci.spans_zero and not small,
+                    "verdict": verdict(metric, ci, a, b, where, min_effect_days),
                 }
             )
-    columns = ["flow", "route", "metric", "n", "mean_a", "mean_b", "diff", "sd", "half_width"]
-    extra = ["ci_low", "ci_high", "unit", "significant", "verdict"]
-    return pd.DataFrame(rows, columns=[*columns, *extra])
+    out = pd.DataFrame(rows, columns=COMPARISON_COLUMNS)
+    order = {m: i for i, m in enumerate(METRICS)}
+    return (
+        out.assign(_m=out["metric"].map(order), _size=-out["diff"].abs().fillna(-1.0))
+        .sort_values(["_m", "_size"], kind="stable")
+        .drop(columns=["_m", "_size"])
+        .reset_index(drop=True)
+    )
+
+
+COMPARISON_COLUMNS = [
+    "level",
+    "flow",
+    "route",
+    "metric",
+    "n",
+    "mean_a",
+    "mean_b",
+    "diff",
+    "sd",
+    "half_width",
+    "ci_low",
+    "ci_high",
+    "unit",
+    "significant",
+    "practical",
+    "verdict",
+]
+"""The columns of :func:`compare_runs`."""
+
+
+def select_comparison(
+    table: pd.DataFrame,
+    flows: Sequence[str] | None = None,
+    routes: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The rows of a comparison (:func:`compare_runs`) about some flows and/or routes.
+
+    ``flows`` keeps the rows of those flows (whole-flow and per-route rows); ``routes`` keeps
+    the per-route rows of those routes and, unless ``flows`` is given too, drops the
+    whole-flow rows (they are about other routes as well).
+
+    Raises
+    ------
+    UnknownNameError
+        If a flow or route is not in ``table`` (a ``LookupError``), with the closest name.
+    """
+    keep = pd.Series(True, index=table.index)
+    for what, names, column in (("flow", flows, "flow"), ("route", routes, "route")):
+        if names is None:
+            continue
+        known = sorted({str(v) for v in table[column]} - {ALL_ROUTES})
+        for name in names:
+            if name not in known:
+                hint = did_you_mean(name, known) or f"the {what}s are {', '.join(known)}"
+                raise UnknownNameError(f"no {what} {name!r} in this comparison ({hint})")
+        if what == "flow":
+            keep &= table["flow"].astype(str).isin(list(names))
+        else:
+            route_rows = table["level"] == "route"
+            keep &= (route_rows & table["route"].astype(str).isin(list(names))) | (
+                ~route_rows & (flows is not None)
+            )
+    return table[keep].reset_index(drop=True)
+
+
+def replication_convergence(runs: pd.DataFrame, confidence: float = 0.95) -> pd.DataFrame:
+    """How each statistic's interval settles as replications are added, one at a time.
+
+    Parameters
+    ----------
+    runs
+        One row per scenario, replication, flow and route (:attr:`ExperimentResults.runs`).
+
+    Returns
+    -------
+    DataFrame
+        One row per scenario, flow, route, metric and ``replications`` (1 to n, in
+        replication order): the running ``mean`` and ``half_width`` of the t interval over
+        the first ``replications`` runs (NaN half-width for one run), and ``unit``.
+    """
+    rows = []
+    keys = ["scenario", "flow", "route"]
+    for key, group in runs.groupby(keys, observed=True, sort=False):
+        group = group.sort_values("replication")
+        for metric in METRICS:
+            values = group[metric].to_numpy(dtype=np.float64)
+            for n in range(1, len(values) + 1):
+                ci = t_interval(values[:n], confidence)
+                rows.append(
+                    {
+                        **dict(zip(keys, key, strict=True)),
+                        "metric": metric,
+                        "replications": n,
+                        "mean": ci.estimate,
+                        "half_width": ci.half_width,
+                        "unit": _UNITS[metric],
+                    }
+                )
+    columns = [*keys, "metric", "replications", "mean", "half_width", "unit"]
+    return pd.DataFrame(rows, columns=columns)

@@ -18,9 +18,11 @@ import pandas as pd
 
 from corridor.experiments.advisor import advise_replications
 from corridor.experiments.analysis import (
+    MIN_EFFECT_DAYS,
     UnknownScenarioError,
     compare_runs,
     run_summary,
+    select_comparison,
     summary_statistics,
 )
 from corridor.experiments.seeds import replication_seed
@@ -59,6 +61,9 @@ class ExperimentResults:
         For MSER-5: the cut of every scenario and route.
     confidence
         Level of the intervals.
+    flow_runs
+        As ``runs``, one row per scenario, replication and flow of more than one route: its
+        containers on all routes pooled (``route`` is ``"(all routes)"``).
     """
 
     directory: Path
@@ -68,6 +73,7 @@ class ExperimentResults:
     statistics: pd.DataFrame
     warmup_routes: pd.DataFrame
     confidence: float = 0.95
+    flow_runs: pd.DataFrame = field(default_factory=pd.DataFrame)
     _files: dict[str, list[Path]] = field(default_factory=dict, repr=False)
 
     @property
@@ -110,12 +116,24 @@ class ExperimentResults:
                 out[c] = out[c].astype(str).astype("category")
         return out
 
-    def compare(self, a: str, b: str) -> pd.DataFrame:
-        """Paired differences ``b - a`` per flow, route and statistic with intervals.
+    def compare(
+        self,
+        a: str,
+        b: str,
+        min_effect_days: float = MIN_EFFECT_DAYS,
+        flows: Sequence[str] | None = None,
+        routes: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """Paired differences ``b - a`` per flow (all its routes pooled, for flows of more
+        than one route) and per route, for each statistic, with intervals and verdicts.
 
-        See :func:`corridor.experiments.analysis.compare_runs`.
+        See :func:`corridor.experiments.analysis.compare_runs` (``min_effect_days``, the
+        practical threshold) and :func:`~corridor.experiments.analysis.select_comparison`
+        (``flows``, ``routes``).
         """
-        return compare_runs(self.runs, a, b, self.confidence)
+        runs = pd.concat([self.flow_runs, self.runs], ignore_index=True)
+        table = compare_runs(runs, a, b, self.confidence, min_effect_days=min_effect_days)
+        return select_comparison(table, flows, routes)
 
     def advise(
         self, half_width: float | None = None, relative: float | None = None
@@ -161,7 +179,8 @@ def load_experiment(
     root_seed = int(manifest.get("root_seed", 0))
     settings_paths: list[str] = list(manifest.get("settings_paths", []))
     scenario_rows = []
-    run_rows = []
+    run_rows: list[pd.DataFrame] = []
+    flow_rows: list[pd.DataFrame] = []
     route_cuts = []
     files: dict[str, list[Path]] = {}
     for case in manifest.get("scenarios", []):
@@ -176,10 +195,14 @@ def load_experiment(
             table = read_run(path)
             summary = run_summary(table, cut.days * 24.0, horizon_h)
             seed = int(table["seed"].iloc[0]) if len(table) else replication_seed(root_seed, r)
-            summary.insert(0, "seed", seed)
-            summary.insert(0, "replication", r)
-            summary.insert(0, "scenario", label)
-            run_rows.append(summary)
+            pooled = run_summary(table, cut.days * 24.0, horizon_h, pooled=True)
+            several = summary.groupby("flow", observed=True)["route"].nunique() > 1
+            pooled = pooled[pooled["flow"].map(several).fillna(False).astype(bool)]
+            for part, rows in ((summary, run_rows), (pooled, flow_rows)):
+                part.insert(0, "seed", seed)
+                part.insert(0, "replication", r)
+                part.insert(0, "scenario", label)
+                rows.append(part)
         scenario_rows.append(
             {
                 "scenario": label,
@@ -194,9 +217,11 @@ def load_experiment(
             }
         )
     runs = pd.concat(run_rows, ignore_index=True) if run_rows else pd.DataFrame()
-    if not runs.empty:
-        runs["flow"] = runs["flow"].astype(str)
-        runs["route"] = runs["route"].astype(str)
+    flow_runs = pd.concat(flow_rows, ignore_index=True) if flow_rows else pd.DataFrame()
+    for frame in (runs, flow_runs):
+        if not frame.empty:
+            frame["flow"] = frame["flow"].astype(str)
+            frame["route"] = frame["route"].astype(str)
     statistics = summary_statistics(runs, confidence) if not runs.empty else pd.DataFrame()
     warmup_routes = (
         pd.concat(route_cuts, ignore_index=True)[
@@ -213,6 +238,7 @@ def load_experiment(
         statistics=statistics,
         warmup_routes=warmup_routes,
         confidence=confidence,
+        flow_runs=flow_runs,
         _files=files,
     )
     log.info(

@@ -71,10 +71,11 @@ from corridor.kpis.reliability import THROUGHPUT, THROUGHPUT_TITLE, reliability,
 from corridor.kpis.routes import route_legs
 from corridor.kpis.selection import measured_trips
 from corridor.kpis.speeds import route_speeds, section_speeds
-from corridor.kpis.summary import SUMMARY_COLUMNS, summarize
+from corridor.kpis.summary import ALL_ROUTES, SUMMARY_COLUMNS, summarize
 
 __all__ = [
     "ACTIVITY_CATEGORY",
+    "ALL_ROUTES",
     "BALANCE_COLUMNS",
     "DEFAULT_FUEL_BY_MODE",
     "SUMMARY_COLUMNS",

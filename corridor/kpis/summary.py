@@ -8,7 +8,10 @@ import pandas as pd
 from corridor.engine.records import STAGE_KINDS
 from corridor.kpis.reliability import THROUGHPUT, throughput
 
-__all__ = ["SUMMARY_COLUMNS", "summarize"]
+__all__ = ["ALL_ROUTES", "SUMMARY_COLUMNS", "summarize"]
+
+ALL_ROUTES = "(all routes)"
+"""The ``route`` of a row about a whole flow: its containers on every route pooled."""
 
 SUMMARY_COLUMNS = [
     "flow",

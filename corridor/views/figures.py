@@ -29,7 +29,7 @@ from corridor.views.style import FIGURE_FORMATS
 if TYPE_CHECKING:
     from corridor.inputs.network import Network
 
-__all__ = ["FIGURE_FORMATS", "export_figures", "run_figures"]
+__all__ = ["FIGURE_FORMATS", "export_figures", "run_figures", "save_figure"]
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +68,28 @@ def run_figures(
 
 def _save(fig: Figure, fmt: str, path: str) -> None:
     fig.savefig(path, format=fmt, dpi=_DPI, metadata={"Date": None} if fmt == "svg" else None)
+
+
+def save_figure(fig: Figure, path: str | Path) -> Path:
+    """Write one chart to ``path``, as PNG or SVG by its suffix (atomically).
+
+    Raises
+    ------
+    ValueError
+        If the suffix is not ``.png`` or ``.svg``.
+    OutputError
+        If the file cannot be written.
+    """
+    target = Path(path)
+    fmt = target.suffix.lower().lstrip(".")
+    if fmt not in FIGURE_FORMATS:
+        raise ValueError(
+            f"{target}: a chart is written as {' or '.join(FIGURE_FORMATS)}; "
+            f"name the file with one of those suffixes, e.g. {target.with_suffix('.png').name}"
+        )
+    if target.parent != Path():
+        make_folder(target.parent)
+    return write_atomic(target, partial(_save, fig, fmt), suffix=f".{fmt}")
 
 
 def export_figures(

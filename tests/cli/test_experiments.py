@@ -129,6 +129,41 @@ def test_compare_two_scenarios_of_a_stored_experiment(run_cli: Cli, tmp_path: Pa
     assert " at P50" in verdict
 
 
+def test_compare_min_effect_filter_and_forest_plot(run_cli: Cli, tmp_path: Path) -> None:
+    # fixed-dwell adds exactly 1 day to every box: practical at 0.5 d, not at 2 d
+    out = tmp_path / "o"
+    args = ("compare", str(FIXED), str(FIXED_DWELL), "-n", "2", "-j", "1", "--out", str(out))
+    code, stdout, stderr = run_cli(*args, "--metric", "mean", "--plot", str(tmp_path / "f.png"))
+    assert code == 0, stderr
+    assert stdout.splitlines()[-1] == (
+        "a-c road: fixed-dwell is 1.0 d slower than fixed in mean transit, 95 % CI 1.0–1.0 d"
+    )
+    assert (tmp_path / "f.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"wrote {tmp_path / 'f.png'}" in stderr
+    code, stdout, _ = run_cli(
+        "compare", "--results", str(out), "fixed", "fixed-dwell", "--metric", "mean",
+        "--min-effect", "2", "--routes", "road",
+    )  # fmt: skip
+    assert code == 0
+    assert stdout.splitlines()[-1] == (
+        "a-c road: no practical difference in mean transit between fixed and fixed-dwell "
+        "(fixed-dwell − fixed = +1.0 d, under the 2 d threshold; 95 % CI +1.0 to +1.0 d)"
+    )
+    code, _, stderr = run_cli("compare", "--results", str(out), "fixed", "fixed-dwell",
+                              "--routes", "rod")  # fmt: skip
+    assert code == 2
+    assert stderr == "error: no route 'rod' in this comparison (did you mean 'road'?)\n"
+
+
+def test_compare_refuses_a_plot_file_that_is_no_image(run_cli: Cli, tmp_path: Path) -> None:
+    code, _, stderr = run_cli(
+        "compare", str(FIXED), str(FIXED_DWELL), "--plot", str(tmp_path / "f.pdf")
+    )
+    assert code == 2
+    assert stderr.startswith(f"error: --plot: '{tmp_path / 'f.pdf'}' is not a .png or .svg file")
+    assert "name it f.png" in stderr
+
+
 def test_compare_an_unknown_label_names_the_known_ones(run_cli: Cli, tmp_path: Path) -> None:
     assert run_cli("batch", str(MM1), "-n", "2", "-j", "1", "--out", str(tmp_path))[0] == 0
     code, _, stderr = run_cli("compare", "--results", str(tmp_path), "mm1", "nope")

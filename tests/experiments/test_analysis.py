@@ -10,8 +10,14 @@ import pytest
 
 from corridor import load_scenario, simulate
 from corridor.experiments import Interval, compare_runs, t_interval, verdict
-from corridor.experiments.analysis import run_summary
+from corridor.experiments.analysis import (
+    METRICS,
+    replication_convergence,
+    run_summary,
+    select_comparison,
+)
 from corridor.experiments.runs import run_table
+from corridor.kpis import ALL_ROUTES
 from tests.experiments.conftest import MM1
 
 
@@ -127,3 +133,119 @@ def test_run_summary_reproduces_the_run_summary() -> None:
     )
     # the same hours, summed in another order and stored in 32 bits
     pd.testing.assert_frame_equal(mine[shares], theirs[shares], rtol=1e-6, atol=0)
+
+
+def _containers(transit_days: dict[str, list[float]]) -> pd.DataFrame:
+    """One run's stored table: flow f, one container a day per route, all after the
+    warm-up (0 h) and delivered, with the given transit times."""
+    rows = []
+    for route, days in transit_days.items():
+        for i, d in enumerate(days):
+            rows.append(
+                {"flow": "f", "route": route, "teu": 1, "kind": "loaded",
+                 "created_h": 24.0 * i, "delivered_h": 24.0 * i + 24.0 * d}
+            )  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def test_a_pooled_summary_is_over_the_flows_containers_on_every_route() -> None:
+    table = _containers({"r1": [2.0, 4.0], "r2": [6.0]})
+    routes = run_summary(table, 0.0, 24.0 * 30).set_index("route")
+    assert routes.loc["r1", "mean_days"] == 3.0
+    assert routes.loc["r2", "mean_days"] == 6.0
+    pooled = run_summary(table, 0.0, 24.0 * 30, pooled=True)
+    assert list(pooled["route"]) == [ALL_ROUTES]
+    assert pooled.loc[0, "mean_days"] == 4.0  # (2 + 4 + 6) / 3, not (3 + 6) / 2
+    assert pooled.loc[0, "delivered"] == 3
+
+
+def _two_routes(shift: dict[str, list[float]]) -> pd.DataFrame:
+    """Runs of A and B over 3 replications: flow f, routes r1 (3 boxes of 4 days in A) and
+    r2 (1 box of 10 days in A); B adds ``shift[route][r]`` days to every box of a route in
+    replication r. The pooled rows come from :func:`run_summary` as the store makes them."""
+    parts = []
+    for scenario in ("A", "B"):
+        for r in range(3):
+            add = {k: (v[r] if scenario == "B" else 0.0) for k, v in shift.items()}
+            table = _containers({"r1": [4.0 + add["r1"]] * 3, "r2": [10.0 + add["r2"]]})
+            for pooled in (False, True):
+                s = run_summary(table, 0.0, 24.0 * 30, pooled=pooled)
+                parts.append(s.assign(scenario=scenario, replication=r))
+    runs = pd.concat(parts, ignore_index=True)
+    runs["route"] = runs["route"].astype(str)
+    return runs
+
+
+def test_a_flow_verdict_pools_its_routes_by_hand() -> None:
+    # r1 is 1 d slower in every replication, r2 unchanged: the flow's 4 boxes are
+    # (3 x 1 + 0) / 4 = 0.75 d slower on average
+    table = compare_runs(_two_routes({"r1": [1.0] * 3, "r2": [0.0] * 3}), "A", "B")
+    mean = table[table["metric"] == "mean_days"].set_index("route")
+    assert mean.loc[ALL_ROUTES, "level"] == "flow"
+    assert mean.loc[ALL_ROUTES, "diff"] == pytest.approx(0.75)
+    assert mean.loc[ALL_ROUTES, "verdict"] == (
+        "flow f (all routes): B is 0.8 d slower than A in mean transit, 95 % CI 0.8–0.8 d"
+    )
+    assert mean.loc["r1", "level"] == "route"
+    assert mean.loc["r1", "diff"] == pytest.approx(1.0)
+    assert mean.loc["r2", "verdict"].startswith("f r2: no significant difference")
+
+
+def test_differences_under_the_threshold_are_no_practical_difference() -> None:
+    # r2 is 0.2, 0.3 and 0.4 d slower: s = 0.1, t(0.975, 2) = 4.303, so the interval is
+    # 0.3 ± 0.248 d (0.052 to 0.548): significant, but the estimate is under 0.5 d
+    runs = _two_routes({"r1": [0.0] * 3, "r2": [0.2, 0.3, 0.4]})
+    row = compare_runs(runs, "A", "B").set_index(["route", "metric"]).loc[("r2", "mean_days")]
+    assert row["significant"]
+    assert not row["practical"]
+    assert row["verdict"] == (
+        "f r2: no practical difference in mean transit between A and B "
+        "(B − A = +0.3 d, under the 0.5 d threshold; 95 % CI +0.1 to +0.5 d)"
+    )
+    lower = compare_runs(runs, "A", "B", min_effect_days=0.25).set_index(["route", "metric"])
+    assert lower.loc[("r2", "mean_days"), "practical"]
+    assert lower.loc[("r2", "mean_days"), "verdict"].startswith("f r2: B is 0.3 d slower")
+
+
+def test_comparison_rows_are_sorted_by_the_size_of_the_difference() -> None:
+    runs = _two_routes({"r1": [-1.0] * 3, "r2": [3.0] * 3})
+    mean = compare_runs(runs, "A", "B")
+    mean = mean[mean["metric"] == "mean_days"]
+    # r2 +3 d, r1 -1 d, the flow (3 x -1 + 3) / 4 = 0 d
+    assert list(mean["route"]) == ["r2", "r1", ALL_ROUTES]
+    assert list(compare_runs(runs, "A", "B")["metric"].unique()) == list(METRICS)
+
+
+def test_select_comparison_keeps_the_flows_and_routes_asked_for() -> None:
+    table = compare_runs(_two_routes({"r1": [1.0] * 3, "r2": [0.0] * 3}), "A", "B")
+    only_r1 = select_comparison(table, routes=["r1"])
+    assert set(only_r1["route"]) == {"r1"}
+    assert len(only_r1) == len(METRICS)
+    whole = select_comparison(table, flows=["f"])
+    assert set(whole["route"]) == {"r1", "r2", ALL_ROUTES}
+    both = select_comparison(table, flows=["f"], routes=["r2"])
+    assert set(both["route"]) == {"r2", ALL_ROUTES}
+
+
+def test_select_comparison_names_an_unknown_route() -> None:
+    table = compare_runs(_two_routes({"r1": [1.0] * 3, "r2": [0.0] * 3}), "A", "B")
+    with pytest.raises(LookupError) as info:
+        select_comparison(table, routes=["r3"])
+    assert str(info.value) == "no route 'r3' in this comparison (the routes are r1, r2)"
+    with pytest.raises(LookupError) as info:
+        select_comparison(table, flows=["zzz"])
+    assert str(info.value) == "no flow 'zzz' in this comparison (the flows are f)"
+
+
+def test_replication_convergence_by_hand() -> None:
+    runs = pd.DataFrame(
+        {"scenario": "A", "flow": "f", "route": "r", "replication": [0, 1, 2],
+         **{m: [1.0, 2.0, 3.0] for m in METRICS}}
+    )  # fmt: skip
+    conv = replication_convergence(runs)
+    p50 = conv[conv["metric"] == "p50_days"].set_index("replications")
+    assert list(p50["mean"]) == [1.0, 1.5, 2.0]
+    assert math.isnan(p50.loc[1, "half_width"])
+    # two values 1, 2: s = 0.7071, t(0.975, 1) = 12.706
+    assert p50.loc[2, "half_width"] == pytest.approx(12.7062 * 0.70711 / math.sqrt(2), rel=1e-4)
+    assert p50.loc[3, "half_width"] == pytest.approx(t_interval([1.0, 2.0, 3.0]).half_width)

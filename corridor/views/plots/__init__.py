@@ -14,6 +14,9 @@ transit        :func:`plot_transit_ecdf`, :func:`plot_transit_histogram`,
 capacity       :func:`plot_queue_length`, :func:`plot_utilisation`, :func:`plot_load_factors`
 choice         :func:`plot_convergence` (route choice, round by round), :func:`plot_diversion`
 sensitivity    :func:`plot_sensitivity`: Morris or Sobol indices per output, ranked
+intervals      experiments: :func:`plot_intervals` (estimates with CIs),
+               :func:`plot_paired_differences` (forest plot of a comparison),
+               :func:`plot_replication_convergence` (running mean and CI half-width)
 ============== ===========================================================================
 
 Colours and the other shared looks are in :mod:`corridor.views.style`.
@@ -21,6 +24,11 @@ Colours and the other shared looks are in :mod:`corridor.views.style`.
 
 from corridor.views.plots.capacity import plot_load_factors, plot_queue_length, plot_utilisation
 from corridor.views.plots.choice import plot_convergence, plot_diversion
+from corridor.views.plots.intervals import (
+    plot_intervals,
+    plot_paired_differences,
+    plot_replication_convergence,
+)
 from corridor.views.plots.sensitivity import plot_sensitivity
 from corridor.views.plots.time_distance import plot_time_distance
 from corridor.views.plots.transit import (
@@ -35,8 +43,11 @@ __all__ = [
     "MODE_COLORS",
     "plot_convergence",
     "plot_diversion",
+    "plot_intervals",
     "plot_load_factors",
+    "plot_paired_differences",
     "plot_queue_length",
+    "plot_replication_convergence",
     "plot_sensitivity",
     "plot_time_breakdown",
     "plot_time_distance",
