@@ -20,6 +20,7 @@ __all__ = [
     "METRIC_CHOICES",
     "CompareView",
     "add_view_options",
+    "days_at_least_zero",
     "print_paired",
     "view_of",
 ]
@@ -44,7 +45,7 @@ class CompareView:
     plot: Path | None = None
 
 
-def _days_at_least_zero(text: str) -> float:
+def days_at_least_zero(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
@@ -71,7 +72,7 @@ def add_view_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--min-effect",
-        type=_days_at_least_zero,
+        type=days_at_least_zero,
         default=MIN_EFFECT_DAYS,
         metavar="DAYS",
         help="practical threshold: transit differences under DAYS are 'no practical "
@@ -142,11 +143,15 @@ def print_paired(table: pd.DataFrame, a: str, b: str, view: CompareView, confide
             }
         )
     print(pd.DataFrame(rows).to_string(index=False))
+    pooled = (
+        f"; route {ALL_ROUTES}: the flow's containers on every route pooled"
+        if (table["level"] == "flow").any()
+        else ""
+    )
     print(
         "* the interval excludes 0: a significant difference; ** and the difference is at "
         f"least {view.min_effect_days:g} d (throughput: significant)\n"
-        f"rows by statistic, then largest difference first; route {ALL_ROUTES}: the "
-        "flow's containers on every route pooled\n"
+        f"rows by statistic, then largest difference first{pooled}\n"
     )
     chosen = (
         table if view.metric == "all" else table[table["metric"] == METRIC_CHOICES[view.metric]]

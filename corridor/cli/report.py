@@ -6,7 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
+from corridor.cli.comparison import days_at_least_zero as _days_at_least_zero
 from corridor.errors import InputError
+from corridor.experiments.analysis import MIN_EFFECT_DAYS
+from corridor.experiments.outputs import (
+    EXPERIMENT_TABLE_FORMATS,
+    export_experiment,
+    write_experiment_report,
+)
+from corridor.experiments.results import load_experiment
+from corridor.experiments.store import MANIFEST_NAME
 from corridor.inputs.network import load_network
 from corridor.results import Results
 from corridor.results.store import check_output_folder
@@ -46,7 +55,28 @@ def _positive_days(text: str) -> float:
     return value
 
 
+def _is_experiment(folder: Path) -> bool:
+    return (folder / MANIFEST_NAME).is_file()
+
+
+def _refuse_run_options(args: argparse.Namespace, names: tuple[str, ...]) -> None:
+    """Options about one run's network make no sense for an experiment folder: say so."""
+    given = [n for n in names if getattr(args, n.lstrip("-").replace("-", "_"), None)]
+    if given:
+        raise InputError.single(
+            args.results, "", f"{', '.join(given)} apply to one run's folder, and this is an "
+            "experiment's (batch or compare)", f"leave out {', '.join(given)}",
+        )  # fmt: skip
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
+    if _is_experiment(args.results):
+        _refuse_run_options(args, ("--network", "--promised-days"))
+        out = write_experiment_report(
+            args.results, args.output, min_effect_days=args.min_effect, figures=args.figures
+        )
+        print(f"wrote {out}", file=sys.stderr)
+        return 0
     out = write_report(
         args.results,
         args.output,
@@ -61,7 +91,29 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_experiment(args: argparse.Namespace) -> int:
+    _refuse_run_options(args, ("--network", "--promised-days", "--stages"))
+    text = args.format or "csv,png"
+    chosen = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
+    known = (*EXPERIMENT_TABLE_FORMATS, *FIGURE_FORMATS)
+    bad = [f for f in chosen if f not in known]
+    if bad or not chosen:
+        raise InputError.single(
+            "--format", "", f"{text!r} names no known format" if not chosen
+            else f"format(s) {', '.join(bad)} do not apply to an experiment folder (it has "
+            "statistics and charts, no map layers)", f"choose from {', '.join(known)}",
+        )  # fmt: skip
+    check_output_folder(args.output, flag="-o", whole=False)
+    written = export_experiment(
+        load_experiment(args.results), args.output, chosen, min_effect_days=args.min_effect
+    )
+    print(f"wrote {len(written)} files to {args.output}/", file=sys.stderr)
+    return 0
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
+    if _is_experiment(args.results):
+        return _export_experiment(args)
     explicit = args.format is not None
     text = args.format if explicit else "csv,gpkg"
     chosen = [f.strip().lower().lstrip(".") for f in text.split(",") if f.strip()]
@@ -102,6 +154,14 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_min_effect(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--min-effect", type=_days_at_least_zero, default=MIN_EFFECT_DAYS, metavar="DAYS",
+        help="experiment folders: practical threshold of the paired comparisons, days "
+        f"(default {MIN_EFFECT_DAYS:g})",
+    )  # fmt: skip
+
+
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the ``report`` and ``export`` commands to the ``corridor`` command line."""
     fmt = argparse.RawDescriptionHelpFormatter
@@ -137,6 +197,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )  # fmt: skip
     p.add_argument("--no-tiles", action="store_true", help=argparse.SUPPRESS)  # the default now
     p.add_argument("--no-map", action="store_true", help="leave the maps out")
+    _add_min_effect(p)
     p.add_argument(
         "--figures", choices=FIGURE_FORMATS, default="png",
         help="embed the charts as png (default, smaller) or svg (sharp at any zoom)",
@@ -175,4 +236,5 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--promised-days", type=_positive_days, default=None, metavar="DAYS",
         help="promised transit time, for the routes' on-time share",
     )  # fmt: skip
+    _add_min_effect(p)
     p.set_defaults(func=_cmd_export)

@@ -34,6 +34,7 @@ from corridor.experiments.store import (
     store_lock,
     write_manifest,
     write_run,
+    write_statistics,
 )
 
 __all__ = [
@@ -323,7 +324,9 @@ def run_experiment(
     progress
         Called after every stored run with a :class:`RunEvent`; default INFO log lines.
     load
-        Read the results back (:func:`corridor.load_experiment`); otherwise return None.
+        Read the results back (:func:`corridor.load_experiment`) and write their
+        statistics table into the store (``statistics.parquet`` and ``statistics.csv``);
+        otherwise return None.
 
     Raises
     ------
@@ -355,6 +358,9 @@ def run_experiment(
                     write_manifest(out, experiment_manifest(spec, "interrupted"))
                 raise
             write_manifest(out, experiment_manifest(spec, "complete", report))
+            results = load_experiment(out) if load else None
+            if results is not None and not results.statistics.empty:
+                write_statistics(out, results.statistics)
     finally:
         if own:
             runner.close()
@@ -368,4 +374,4 @@ def run_experiment(
         report.executor,
         out,
     )
-    return load_experiment(out) if load else None
+    return results

@@ -10,6 +10,9 @@ corridor)::
       runs/<scenario-key>/rep0003-seed<seed>.parquet
                                          one file per run: one row per container (see
                                          :data:`RUN_COLUMNS`)
+      statistics.parquet, statistics.csv per scenario, flow, route and statistic: mean and
+                                         confidence interval across replications, written
+                                         when a batch finishes (:func:`write_statistics`)
       .lock                              held while a batch writes to the folder
                                          (:func:`corridor.results.store.folder_lock`)
 
@@ -53,6 +56,7 @@ from corridor.results.store import (
     make_folder,
     output_error,
     write_atomic,
+    write_table_atomic,
     write_text_atomic,
 )
 
@@ -73,6 +77,7 @@ __all__ = [
     "store_lock",
     "write_manifest",
     "write_run",
+    "write_statistics",
 ]
 
 MANIFEST_NAME = "manifest.json"
@@ -196,6 +201,24 @@ def write_manifest(out: Path, manifest: dict[str, Any]) -> Path:
     body["written_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
     text = json.dumps(body, indent=2, default=str) + "\n"
     return write_text_atomic(out / MANIFEST_NAME, text)
+
+
+def write_statistics(out: Path, statistics: pd.DataFrame) -> list[Path]:
+    """Write the experiment's statistics table as ``statistics.parquet`` and
+    ``statistics.csv`` (atomically); return their paths.
+
+    The columns are those of :func:`corridor.experiments.analysis.summary_statistics`
+    (docs/results-reference.md, "Experiments"). A batch writes them when it finishes, with
+    the experiment's own warm-up; :func:`corridor.load_experiment` recomputes them from the
+    runs, so they never go stale for a reader in Python.
+    """
+    return [
+        write_table_atomic(out / f"{STATISTICS_NAME}.{kind}", statistics)
+        for kind in ("parquet", "csv")
+    ]
+
+
+STATISTICS_NAME = "statistics"
 
 
 def read_manifest(out: Path) -> dict[str, Any]:

@@ -31,6 +31,7 @@ __all__ = [
     "heading",
     "image_uri",
     "note",
+    "render_experiment_report",
     "render_report",
     "table",
 ]
@@ -193,3 +194,13 @@ def render_report(sections: Sequence[Section], notes: Sequence[str], **page: Any
     """
     template = _environment().get_template("report.html.j2")
     return template.render(sections=list(sections), notes=list(notes), **page)
+
+
+def render_experiment_report(sections: Sequence[Section], **page: Any) -> str:
+    """The report page of an experiment: ``sections`` in order, then the methods.
+
+    ``page`` gives ``title``, ``scenarios``, ``replications``, ``seed``, ``warmup``,
+    ``confidence``, ``min_effect``, ``made`` and ``version``.
+    """
+    template = _environment().get_template("experiment.html.j2")
+    return template.render(sections=list(sections), **page)

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from corridor import cli
+from tests.experiments.conftest import MM1, MM1_FASTER
 from tests.small_runs import two_leg_run
 
 Cli = Callable[..., tuple[int, str, str]]
@@ -179,3 +180,64 @@ def test_run_report_and_export_give_the_same_throughput(tmp_path: Path, run_cli:
         line = next(x for x in printed.splitlines() if f" {route} " in x)
         assert f" {expected:.1f} " in line
         assert page.count(f'<td class="num">{expected:.1f}</td>') >= 2
+
+
+@pytest.fixture
+def batch(tmp_path: Path, run_cli: Cli) -> Path:
+    """A small batch: the M/M/1 chain and its faster check, 3 replications each."""
+    out = tmp_path / "batch"
+    args = ("batch", str(MM1), str(MM1_FASTER), "-n", "3", "-j", "1", "--out", str(out))
+    assert run_cli(*args)[0] == 0
+    return out
+
+
+def test_report_of_a_batch_folder_shows_statistics_comparison_and_convergence(
+    batch: Path, tmp_path: Path, run_cli: Cli
+) -> None:
+    code, _, stderr = run_cli("report", str(batch), "-o", str(tmp_path / "e.html"))
+    assert code == 0, stderr
+    page = (tmp_path / "e.html").read_text(encoding="utf-8")
+    assert "<h2>Statistics per scenario and route</h2>" in page
+    assert "<h2>Paired comparisons</h2>" in page
+    assert "<h2>Convergence of replications</h2>" in page
+    assert page.count('src="data:image/png;base64,') == 4  # P50, P95, differences, convergence
+    stats = pd.read_csv(batch / "statistics.csv")
+    p50 = stats[(stats["scenario"] == "mm1") & (stats["metric"] == "p50_days")].iloc[0]
+    assert f"{p50['mean']:.2f} ± {p50['half_width']:.2f}" in page
+    # the faster check saves about 5/3 h (M/M/1): far under the 0.5 d threshold
+    assert "a-c road: no practical difference at P50 between mm1 and mm1-faster" in page
+
+
+def test_export_of_a_batch_folder_writes_statistics_and_charts(
+    batch: Path, tmp_path: Path, run_cli: Cli
+) -> None:
+    out = tmp_path / "x"
+    code, _, stderr = run_cli("export", str(batch), "-o", str(out), "--format", "csv,parquet,svg")
+    assert code == 0, stderr
+    names = {p.name for p in out.iterdir()}
+    for table in ("statistics", "runs", "convergence", "comparison", "scenarios"):
+        assert {f"{table}.csv", f"{table}.parquet"} <= names
+    assert {"intervals-p50.svg", "differences-mm1-faster.svg", "convergence-p50.svg"} <= names
+    pd.testing.assert_frame_equal(
+        pd.read_csv(out / "statistics.csv"), pd.read_csv(batch / "statistics.csv")
+    )
+    conv = pd.read_csv(out / "convergence.csv")
+    conv = conv[(conv["scenario"] == "mm1") & (conv["metric"] == "mean_days")]
+    assert list(conv["replications"]) == [1, 2, 3]
+    runs = pd.read_csv(out / "runs.csv")
+    first_two = runs[(runs["scenario"] == "mm1") & (runs["replication"] < 2)]["mean_days"]
+    assert conv["mean"].iloc[1] == pytest.approx(first_two.mean())
+
+
+def test_export_of_a_batch_folder_refuses_map_formats_and_run_options(
+    batch: Path, tmp_path: Path, run_cli: Cli
+) -> None:
+    code, _, stderr = run_cli("export", str(batch), "-o", str(tmp_path / "x"), "--format", "gpkg")
+    assert code == 2
+    assert "format(s) gpkg do not apply to an experiment folder" in stderr
+    assert "choose from csv, parquet, png, svg" in stderr
+    code, _, stderr = run_cli(
+        "report", str(batch), "-o", str(tmp_path / "e.html"), "--promised-days", "3"
+    )
+    assert code == 2
+    assert "--promised-days apply to one run's folder, and this is an experiment's" in stderr

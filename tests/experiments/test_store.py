@@ -6,8 +6,10 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from corridor import load_scenario
+from corridor.experiments import ExperimentSpec, Serial, run_experiment
 from corridor.experiments.store import (
     NetworkFile,
     read_run,
@@ -56,3 +58,23 @@ def test_run_files_keep_their_metadata(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(read_run(path), table)
     assert read_run_metadata(path) == {"seed": 1, "wall_s": 0.5}
     assert MM1.is_file()
+
+
+def test_a_finished_batch_writes_its_statistics_table(pair_spec: ExperimentSpec) -> None:
+    results = run_experiment(pair_spec, executor=Serial())
+    assert results is not None
+    out = pair_spec.out
+    stats = pd.read_parquet(out / "statistics.parquet")
+    pd.testing.assert_frame_equal(pd.read_csv(out / "statistics.csv"), stats, check_dtype=False)
+    # the mean transit of mm1 by hand: per run, the mean over the boxes created after the
+    # 5-day warm-up and delivered; then the mean of the three runs
+    per_run = []
+    for path in results.run_files("mm1"):
+        t = read_run(path)
+        done = t[(t["created_h"] >= 5 * 24) & t["delivered_h"].notna()]
+        per_run.append(((done["delivered_h"] - done["created_h"]) / 24.0).mean())
+    row = stats[(stats["scenario"] == "mm1") & (stats["metric"] == "mean_days")].iloc[0]
+    assert row["n"] == 3
+    assert row["mean"] == pytest.approx(sum(per_run) / 3, rel=1e-12)
+    assert row["ci_low"] < row["mean"] < row["ci_high"]
+    assert set(stats["scenario"]) == {"mm1", "mm1-faster"}

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from corridor.kpis import ALL_ROUTES
 from corridor.views.style import axes
@@ -190,7 +191,7 @@ def plot_replication_convergence(
     """
     rows = _metric_rows(convergence, metric, "convergence")
     if axs is None:
-        fig = Figure(figsize=(8, 6))
+        fig = Figure(figsize=(9, 6), layout="constrained")  # room for the legend outside
         top, bottom = fig.subplots(2, 1, sharex=True)
     else:
         top, bottom = axs
@@ -206,6 +207,7 @@ def plot_replication_convergence(
     top.set_ylabel(f"running mean ({unit})")
     bottom.set_ylabel(f"CI half-width ({unit})")
     bottom.set_xlabel("replications")
+    bottom.xaxis.set_major_locator(MaxNLocator(integer=True))
     top.set_title(f"{_NAMES.get(metric, metric)}: as replications are added", fontsize=9)
     top.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     for a in (top, bottom):
