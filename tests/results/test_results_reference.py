@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
+from corridor.experiments import (
+    ExperimentResults,
+    Serial,
+    experiment_from_scenarios,
+    run_experiment,
+)
+from corridor.experiments.outputs import experiment_tables
 from corridor.results import Results
 from corridor.results.model_tables import MODEL_TABLES
 from corridor.results.tables import RECORD_TABLES
+from tests.experiments.conftest import MM1, MM1_FASTER
 from tests.paths import DOCS
 from tests.small_runs import branching_run
 
@@ -65,3 +74,27 @@ def test_the_documentation_names_no_column_that_does_not_exist(run: Results) -> 
         extra = _documented(_section(table)) - {str(c) for c in getattr(run, table).columns}
         extra -= set(run.stages["kind"].cat.categories)  # the table of stages.kind's values
         assert extra == set(), f"{table}: {extra}"
+
+
+@pytest.fixture(scope="module")
+def experiment(tmp_path_factory: pytest.TempPathFactory) -> ExperimentResults:
+    out = tmp_path_factory.mktemp("exp")
+    spec = experiment_from_scenarios([MM1, MM1_FASTER], replications=2, seed=5, out=out)
+    results = run_experiment(spec, executor=Serial())
+    assert results is not None
+    return results
+
+
+def test_every_column_of_the_experiment_tables_is_documented(
+    experiment: ExperimentResults,
+) -> None:
+    tables = experiment_tables(experiment)
+    for name in ("statistics", "comparison", "convergence"):
+        section = _section("Experiments").split(f"### {name}\n", 1)[1].split("\n### ", 1)[0]
+        documented = set()
+        for cell in re.findall(r"^\| ([^|]+) \|", section, re.M):
+            documented |= set(re.findall(r"`([^`]+)`", cell))
+        missing = [str(c) for c in tables[name].columns if c not in documented]
+        assert missing == [], f"document {name}.{missing} in docs/results-reference.md"
+    stored = pd.read_csv(experiment.directory / "statistics.csv")
+    assert list(stored.columns) == list(experiment.statistics.columns)
