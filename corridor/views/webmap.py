@@ -299,6 +299,10 @@ def _basemap(m: folium.Map, with_land: bool) -> None:
 def _route_rows(r: pd.Series) -> list[tuple[str, str]]:
     rows = [
         ("delivered", _fmt(r.get("delivered"), "{:,.0f}")),
+        (
+            "throughput",
+            f"{_fmt(r.get(kpis.THROUGHPUT))} TEU/day (delivered, created after warm-up)",
+        ),
         ("transit P50 / P95", f"{_fmt(r.get('p50_days'))} / {_fmt(r.get('p95_days'))} days"),
         ("distance", f"{_fmt(r.get('km'), '{:,.0f}')} km"),
         ("SWOD / SWD", f"{_fmt(r.get('swod_kmh'))} / {_fmt(r.get('swd_kmh'))} km/h"),
@@ -306,7 +310,7 @@ def _route_rows(r: pd.Series) -> list[tuple[str, str]]:
         ("CO2e", f"{_fmt(r.get('co2e_kg_per_teu'), '{:,.0f}')} kg/TEU"),
     ]
     if "on_time_share" in r:
-        rows.insert(2, ("on time", _fmt(r.get("on_time_share"), "{:.0%}")))
+        rows.insert(3, ("on time", _fmt(r.get("on_time_share"), "{:.0%}")))
     return rows
 
 

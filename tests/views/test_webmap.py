@@ -11,7 +11,7 @@ matplotlib.use("Agg")
 
 import pytest
 
-from corridor import maps
+from corridor import kpis, maps
 from corridor.results import Results
 from corridor.views import webmap
 from tests.small_runs import branching_network, branching_run
@@ -30,6 +30,9 @@ def test_interactive_map_has_a_layer_per_route_and_node_popups(busy: Results) ->
     assert "mean time here" in page
     assert "utilisation" in page
     assert "on time" in page
+    east = kpis.throughput(busy.trips, busy.horizon_h, busy.warmup_h).set_index("route")
+    figure = east.loc["east", "throughput_teu_per_day"]
+    assert f"{figure:.1f} TEU/day (delivered, created after warm-up)" in page
 
 
 def test_interactive_map_html_needs_no_network(busy: Results) -> None:
