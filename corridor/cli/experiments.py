@@ -390,12 +390,12 @@ def _cmd_saturation(args: argparse.Namespace) -> int:
     level = f"{result.confidence * 100:g} %"
     rows = [
         {
-            "TEU/day": f"{r['teu_per_day']:.4g}",
+            "demand TEU/day": f"{r['teu_per_day']:.4g}",
             "saturated runs": f"{r['saturated_runs']}/{r['replications']}",
             f"P95 d ({level} CI)": "-"
             if r["p95_days"] != r["p95_days"]
             else f"{r['p95_days']:.2f} ({_num(r['p95_ci_low'], 2)} to {_num(r['p95_ci_high'], 2)})",
-            "delivered TEU/day": f"{r['throughput_teu_per_day']:.1f}",
+            "throughput TEU/day": f"{r['throughput_teu_per_day']:.1f}",
             "verdict": "saturated" if r["saturated"] else "ok",
             "saturated routes (runs)": r.get("saturated_routes") or "-",
         }

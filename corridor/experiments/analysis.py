@@ -287,6 +287,7 @@ def verdict(
     low, high = sorted((abs(ci.low), abs(ci.high)))
     size = abs(ci.estimate)
     if unit == "d" and size < min_effect_days:
+        places = max(places, 2)  # -0.46 must not read as -0.5, "under 0.5"
         return (
             f"{prefix}no practical difference {at} between {a} and {b} "
             f"({b} − {a} = {ci.estimate:+.{places}f} {unit}, under the {min_effect_days:g} d "

@@ -147,7 +147,7 @@ def test_compare_min_effect_filter_and_forest_plot(run_cli: Cli, tmp_path: Path)
     assert code == 0
     assert stdout.splitlines()[-1] == (
         "a-c road: no practical difference in mean transit between fixed and fixed-dwell "
-        "(fixed-dwell − fixed = +1.0 d, under the 2 d threshold; 95 % CI +1.0 to +1.0 d)"
+        "(fixed-dwell − fixed = +1.00 d, under the 2 d threshold; 95 % CI +1.00 to +1.00 d)"
     )
     code, _, stderr = run_cli("compare", "--results", str(out), "fixed", "fixed-dwell",
                               "--routes", "rod")  # fmt: skip

@@ -200,7 +200,7 @@ def test_differences_under_the_threshold_are_no_practical_difference() -> None:
     assert not row["practical"]
     assert row["verdict"] == (
         "f r2: no practical difference in mean transit between A and B "
-        "(B − A = +0.3 d, under the 0.5 d threshold; 95 % CI +0.1 to +0.5 d)"
+        "(B − A = +0.30 d, under the 0.5 d threshold; 95 % CI +0.05 to +0.55 d)"
     )
     lower = compare_runs(runs, "A", "B", min_effect_days=0.25).set_index(["route", "metric"])
     assert lower.loc[("r2", "mean_days"), "practical"]

@@ -7,6 +7,7 @@ The tables come from :mod:`corridor.experiments` (``statistics``, ``compare``,
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -90,7 +91,10 @@ def plot_paired_differences(
         If the table has no row for ``metric``.
     """
     rows = _metric_rows(comparison, metric, "comparison")
+    own = ax is None
     fig, ax = axes(ax, (8, 1.2 + 0.35 * len(rows)))
+    if own:
+        fig.set_layout_engine("constrained")  # long route names and titles stay inside
     labels = [
         f"{f} (all routes)" if r == ALL_ROUTES else f"{f} {r}"
         for f, r in zip(rows["flow"], rows["route"], strict=True)
@@ -111,7 +115,11 @@ def plot_paired_differences(
         ax.axvspan(-min_effect_days, min_effect_days, color="0.9", zorder=0)
     ax.set_xlabel(f"B − A, {_NAMES.get(metric, metric)} ({_UNITS.get(unit, unit)}), with CI")
     shade = f"; shaded: ±{min_effect_days:g} d, no practical difference" if min_effect_days else ""
-    ax.set_title(title or f"paired differences (black: practical difference{shade})", fontsize=9)
+    text = title or f"paired differences (black: practical difference{shade})"
+    if own:  # across the whole figure: the route names take much of its width
+        fig.suptitle(textwrap.fill(text, 90), fontsize=9)
+    else:
+        ax.set_title(textwrap.fill(text, 80), fontsize=9)
     return fig
 
 
@@ -150,12 +158,15 @@ def plot_intervals(
             raise ValueError(f"no statistics rows for flow {flow!r}")
     rows = rows.sort_values("mean", kind="stable")
     several = rows["scenario"].nunique() > 1
+    own = ax is None
     names = labels or {}
     text = [
         (f"{s}: " if several else "") + (f"{f} " if flow is None else "") + names.get(r, r)
         for s, f, r in zip(rows["scenario"], rows["flow"], rows["route"].astype(str), strict=True)
     ]
     fig, ax = axes(ax, (8, 1.2 + 0.35 * len(rows)))
+    if own:
+        fig.set_layout_engine("constrained")
     _forest(
         ax,
         text,
