@@ -33,6 +33,8 @@ examples:
   corridor report results/baseline -o report.html
   corridor report results/baseline -o report.html --promised-days 25 --figures svg
   corridor report results/baseline -o online.html --tiles osm
+  corridor batch experiments/border-lanes.yaml --out results/border-lanes
+  corridor report results/border-lanes -o lanes.html --min-effect 0.25
 """
 _EXPORT_EXAMPLES = """\
 examples:
@@ -42,6 +44,7 @@ examples:
   corridor export results/baseline -o out/ --format gpkg,geojson,parquet
   corridor export results/baseline -o charts/ --format png,svg
   (open gis/corridor.gpkg in QGIS: layers nodes, legs, routes)
+  corridor export results/border-lanes -o stats/ --format csv,parquet,svg
 """
 
 
@@ -167,16 +170,22 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     fmt = argparse.RawDescriptionHelpFormatter
     p = subparsers.add_parser(
         "report",
-        help="write an HTML report of a saved run",
+        help="write an HTML report of a saved run or experiment",
         description="Write one self-contained HTML page with a saved run's summary, "
         "time/cost-distance charts, transit-time distributions, CAREC indicators, "
         "utilisation, load factors, cost, CO2e and an interactive map on land, coast and "
         "borders shipped with corridor (Natural Earth). It opens offline and loads nothing "
-        "from the network, unless --tiles osm puts OpenStreetMap's tiles under the map.",
+        "from the network, unless --tiles osm puts OpenStreetMap's tiles under the map. "
+        "Of an experiment's folder (batch, compare): statistics per scenario and route with "
+        "confidence intervals, paired comparisons with forest plots, and the convergence of "
+        "replications.",
         epilog=_REPORT_EXAMPLES,
         formatter_class=fmt,
     )
-    p.add_argument("results", type=Path, help="folder written by 'corridor run ... --out'")
+    p.add_argument(
+        "results", type=Path,
+        help="folder written by 'corridor run ... --out', or by 'corridor batch' or 'compare'",
+    )  # fmt: skip
     p.add_argument(
         "-o", "--output", type=Path, default=Path("report.html"),
         help="HTML file to write (default: report.html); its folder must exist",
@@ -206,14 +215,20 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     p = subparsers.add_parser(
         "export",
-        help="export a saved run's tables and KPIs for spreadsheets and GIS",
+        help="export a saved run's tables and KPIs for spreadsheets and GIS, or an "
+        "experiment's statistics",
         description="Export a saved run: the tables and KPI tables as CSV or Parquet "
         "(columns: docs/results-reference.md), nodes, legs and routes with their KPIs as a "
-        "GeoPackage or GeoJSON for QGIS, and the report's charts as PNG or SVG.",
+        "GeoPackage or GeoJSON for QGIS, and the report's charts as PNG or SVG. Of an "
+        "experiment's folder: its statistics, comparisons, runs and convergence as CSV or "
+        "Parquet and its charts as PNG or SVG (default csv,png).",
         epilog=_EXPORT_EXAMPLES,
         formatter_class=fmt,
     )
-    p.add_argument("results", type=Path, help="folder written by 'corridor run ... --out'")
+    p.add_argument(
+        "results", type=Path,
+        help="folder written by 'corridor run ... --out', or by 'corridor batch' or 'compare'",
+    )  # fmt: skip
     p.add_argument(
         "-o", "--output", type=Path, required=True, help="folder to write into (created)"
     )
