@@ -10,7 +10,7 @@ The public surface::
 
     experiment = corridor.run_experiment("experiments/border-lanes.yaml")   # replications
     corridor.load_experiment("results/border-lanes")                        # read a store back
-    corridor.run_sensitivity("docs/examples/sensitivity-western-suez.yaml")  # Morris, Sobol
+    corridor.run_sensitivity("experiments/sensitivity-western-suez.yaml")  # Morris, Sobol
 
     from corridor import kpis, plots, maps, report, export                  # tables -> figures
 

@@ -32,9 +32,9 @@ __all__ = ["format_ranking", "register"]
 
 _EXAMPLES = """\
 examples:
-  corridor sensitivity docs/examples/sensitivity-western-suez.yaml
-  corridor sensitivity docs/examples/sensitivity-western-suez.yaml --chart morris.png
-  corridor sensitivity docs/examples/sensitivity-western-suez.yaml --method sobol \\
+  corridor sensitivity experiments/sensitivity-western-suez.yaml
+  corridor sensitivity experiments/sensitivity-western-suez.yaml --chart morris.png
+  corridor sensitivity experiments/sensitivity-western-suez.yaml --method sobol \\
       --factors iran_rail_speed,suez_sailing --chart sobol.png
 
 Morris screening first; then Sobol indices for the few factors that matter (the others stay

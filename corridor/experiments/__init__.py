@@ -6,7 +6,7 @@ The public surface::
     results.statistics          # per scenario x route: mean, P50, P90, P95, throughput with CIs
     results.compare("baseline", "faster-border")   # paired differences with CIs and verdicts
     results = corridor.load_experiment("results/border-lanes")   # read a store back
-    sens = corridor.run_sensitivity("docs/examples/sensitivity-western-suez.yaml")  # Morris/Sobol
+    sens = corridor.run_sensitivity("experiments/sensitivity-western-suez.yaml")  # Morris/Sobol
     sens.indices, sens.headlines()  # which inputs drive each route; the range of a difference
 
 See ``docs/experiments.md``.

@@ -182,5 +182,5 @@ def test_options_choose_the_method_and_the_factors_that_vary(
 
 
 def test_the_documented_example_loads() -> None:
-    spec = load_sensitivity_spec(Path("docs/examples/sensitivity-western-suez.yaml"))
+    spec = load_sensitivity_spec(Path("experiments/sensitivity-western-suez.yaml"))
     assert spec.outputs[0].differences == (("western", "suez"),)
