@@ -24,6 +24,7 @@ examples:
   corridor report results/baseline -o report.html
   corridor report results/baseline -o report.html --promised-days 25 --figures svg
   corridor report results/baseline -o online.html --tiles osm
+  corridor report results/baseline -o report.html --sensitivity results/sensitivity-baseline
 """
 _EXPORT_EXAMPLES = """\
 examples:
@@ -56,6 +57,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         with_map=not args.no_map,
         figures=args.figures,
         progress=None,  # a bar on a terminal only
+        sensitivity_dir=args.sensitivity,
     )
     print(f"wrote {out}", file=sys.stderr)
     return 0
@@ -140,6 +142,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--figures", choices=FIGURE_FORMATS, default="png",
         help="embed the charts as png (default, smaller) or svg (sharp at any zoom)",
+    )  # fmt: skip
+    p.add_argument(
+        "--sensitivity", type=Path, default=None, metavar="FOLDER",
+        help="a folder written by 'corridor sensitivity' (its out:): add its headline (the "
+        "range of each route difference over the plausible inputs, next to the replication "
+        "CI), the ranked factors and their chart",
     )  # fmt: skip
     p.set_defaults(func=_cmd_report)
 

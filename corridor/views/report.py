@@ -21,6 +21,7 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from corridor import kpis
+from corridor.experiments.sensitivity_analysis import SensitivityResults, load_sensitivity
 from corridor.inputs.network import Network, load_network
 from corridor.results import Results
 from corridor.results.store import check_output_file, write_text_atomic
@@ -38,6 +39,7 @@ from corridor.views.report_html import (
     render_report,
     table,
 )
+from corridor.views.report_sensitivity import sensitivity_section
 from corridor.views.webmap import interactive_map, interactive_map_html
 
 __all__ = ["build_report", "write_report"]
@@ -61,6 +63,7 @@ def build_report(
     with_map: bool = True,
     figures: str = "png",
     progress: bool | None = False,
+    sensitivity: SensitivityResults | None = None,
 ) -> str:
     """The HTML page of a run's results.
 
@@ -88,6 +91,11 @@ def build_report(
     progress
         Show a progress bar of the sections on standard error (tqdm; a widget in a
         notebook); ``None`` shows it only when standard error is a terminal.
+    sensitivity
+        A sensitivity analysis (:func:`corridor.run_sensitivity` or
+        :func:`corridor.load_sensitivity`): a section after the summary gives its headline
+        (the range of each route difference over the plausible inputs next to the
+        replication CI), its ranked indices and their chart.
 
     Returns
     -------
@@ -114,6 +122,8 @@ def build_report(
         lambda: _capacity(results, chosen, fig),
         lambda: _emissions(results),
     ]
+    if sensitivity is not None:  # next to the summary: both uncertainties of the headline
+        steps.insert(1, partial(sensitivity_section, sensitivity, fig))
     if mapped:
         steps.append(lambda: _map(results, network, promised_days, tiles, fig))
     notes = []
@@ -435,6 +445,7 @@ def write_report(
     with_map: bool = True,
     figures: str = "png",
     progress: bool | None = False,
+    sensitivity_dir: str | Path | None = None,
 ) -> Path:
     """Read a results folder and write its HTML report, atomically.
 
@@ -458,6 +469,9 @@ def write_report(
         How charts are embedded: ``"png"`` or ``"svg"``.
     progress
         Show a progress bar of the sections (``None``: only on a terminal).
+    sensitivity_dir
+        A sensitivity analysis' folder (its store, or its ``sensitivity-<method>`` tables):
+        adds its section (see :func:`build_report`).
 
     Returns
     -------
@@ -474,8 +488,11 @@ def write_report(
         If the folder is not a readable results folder, or its files do not belong together.
     NetworkError
         If ``network_path`` is given and cannot be loaded.
+    SensitivityError
+        If ``sensitivity_dir`` holds no sensitivity analysis.
     """
     check_output_file(out_path)
+    sensitivity = load_sensitivity(sensitivity_dir) if sensitivity_dir is not None else None
     results = Results.load(results_dir)
     network = load_network(network_path) if with_map and network_path is not None else None
     if with_map and not has_network(results, network):
@@ -486,7 +503,7 @@ def write_report(
         )
     page = build_report(
         results, network, promised_days=promised_days, tiles=tiles, with_map=with_map,
-        figures=figures, progress=progress,
+        figures=figures, progress=progress, sensitivity=sensitivity,
     )  # fmt: skip
     out = write_text_atomic(out_path, page)
     log.info("wrote report %s (%.1f MB)", out, len(page) / 1e6)

@@ -28,6 +28,7 @@ __all__ = [
     "frame",
     "heading",
     "image_uri",
+    "lead",
     "note",
     "render_report",
     "table",
@@ -69,6 +70,11 @@ def heading(text: str) -> Block:
 def note(text: str) -> Block:
     """A paragraph of small print."""
     return Block("note", text=text)
+
+
+def lead(text: str) -> Block:
+    """A paragraph that stands out: a headline finding."""
+    return Block("lead", text=text)
 
 
 def frame(page: str, title: str) -> Block:
