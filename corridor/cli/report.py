@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from corridor.errors import InputError
+from corridor.experiments.sensitivity_analysis import load_sensitivity
 from corridor.inputs.network import load_network
 from corridor.results import Results
 from corridor.results.store import check_output_folder
@@ -48,6 +49,7 @@ def _positive_days(text: str) -> float:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    sensitivity = load_sensitivity(args.sensitivity) if args.sensitivity is not None else None
     out = write_report(
         args.results,
         args.output,
@@ -57,7 +59,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         with_map=not args.no_map,
         figures=args.figures,
         progress=None,  # a bar on a terminal only
-        sensitivity_dir=args.sensitivity,
+        sensitivity=sensitivity,
     )
     print(f"wrote {out}", file=sys.stderr)
     return 0

@@ -21,7 +21,6 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from corridor import kpis
-from corridor.experiments.sensitivity_analysis import SensitivityResults, load_sensitivity
 from corridor.inputs.network import Network, load_network
 from corridor.results import Results
 from corridor.results.store import check_output_file, write_text_atomic
@@ -39,7 +38,7 @@ from corridor.views.report_html import (
     render_report,
     table,
 )
-from corridor.views.report_sensitivity import sensitivity_section
+from corridor.views.report_sensitivity import SensitivityView, sensitivity_section
 from corridor.views.webmap import interactive_map, interactive_map_html
 
 __all__ = ["build_report", "write_report"]
@@ -63,7 +62,7 @@ def build_report(
     with_map: bool = True,
     figures: str = "png",
     progress: bool | None = False,
-    sensitivity: SensitivityResults | None = None,
+    sensitivity: SensitivityView | None = None,
 ) -> str:
     """The HTML page of a run's results.
 
@@ -445,7 +444,7 @@ def write_report(
     with_map: bool = True,
     figures: str = "png",
     progress: bool | None = False,
-    sensitivity_dir: str | Path | None = None,
+    sensitivity: SensitivityView | None = None,
 ) -> Path:
     """Read a results folder and write its HTML report, atomically.
 
@@ -469,9 +468,9 @@ def write_report(
         How charts are embedded: ``"png"`` or ``"svg"``.
     progress
         Show a progress bar of the sections (``None``: only on a terminal).
-    sensitivity_dir
-        A sensitivity analysis' folder (its store, or its ``sensitivity-<method>`` tables):
-        adds its section (see :func:`build_report`).
+    sensitivity
+        A sensitivity analysis (:func:`corridor.load_sensitivity`): adds its section (see
+        :func:`build_report`).
 
     Returns
     -------
@@ -488,11 +487,8 @@ def write_report(
         If the folder is not a readable results folder, or its files do not belong together.
     NetworkError
         If ``network_path`` is given and cannot be loaded.
-    SensitivityError
-        If ``sensitivity_dir`` holds no sensitivity analysis.
     """
     check_output_file(out_path)
-    sensitivity = load_sensitivity(sensitivity_dir) if sensitivity_dir is not None else None
     results = Results.load(results_dir)
     network = load_network(network_path) if with_map and network_path is not None else None
     if with_map and not has_network(results, network):

@@ -11,20 +11,79 @@ the indices, and the factors' ranges with their sources.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Protocol
 
 import pandas as pd
 
-from corridor.experiments.sensitivity_analysis import SensitivityResults
 from corridor.views.plots.sensitivity import plot_sensitivity
 from corridor.views.report_html import Block, Section, heading, lead, note, table
 
-__all__ = ["index_frame", "range_frame", "sensitivity_section"]
+__all__ = ["SensitivityView", "index_frame", "range_frame", "sensitivity_section"]
 
 Fig = Callable[..., Block]
 
 
-def range_frame(sens: SensitivityResults) -> pd.DataFrame:
+class _Factor(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def low(self) -> float: ...
+    @property
+    def central(self) -> float: ...
+    @property
+    def high(self) -> float: ...
+    @property
+    def mode(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+
+
+class _Output(Protocol):
+    @property
+    def name(self) -> str: ...
+    @property
+    def b(self) -> str | None: ...
+
+
+class _Runs(Protocol):
+    @property
+    def total(self) -> int: ...
+
+
+class SensitivityView(Protocol):
+    """What the section reads of a sensitivity analysis: the attributes of
+    :class:`corridor.experiments.SensitivityResults` (views import no experiments; the
+    command line and notebooks load the analysis with :func:`corridor.load_sensitivity`)."""
+
+    @property
+    def method(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def out(self) -> Path: ...
+    @property
+    def factors(self) -> Sequence[_Factor]: ...
+    @property
+    def outputs(self) -> Sequence[_Output]: ...
+    @property
+    def points(self) -> pd.DataFrame: ...
+    @property
+    def indices(self) -> pd.DataFrame: ...
+    @property
+    def noise(self) -> pd.DataFrame: ...
+    @property
+    def ranges(self) -> pd.DataFrame: ...
+    @property
+    def report(self) -> _Runs: ...
+    def headlines(self) -> list[str]: ...
+    def ranking(self, output: str) -> pd.DataFrame: ...
+
+
+def range_frame(sens: SensitivityView) -> pd.DataFrame:
     """One row per output: its central value with the replication CI (the stochastic part)
     next to its spread over the sample (the inputs)."""
     noise = sens.noise.set_index("output")
@@ -48,7 +107,7 @@ def range_frame(sens: SensitivityResults) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def index_frame(sens: SensitivityResults) -> pd.DataFrame:
+def index_frame(sens: SensitivityView) -> pd.DataFrame:
     """The factors (rows) by output (columns): each index with its bootstrap half-width and
     rank, ``~`` when it is at or below the noise level; the factors in the order of their
     rank on the first route difference (or the first output when there is none)."""
@@ -66,7 +125,7 @@ def index_frame(sens: SensitivityResults) -> pd.DataFrame:
     return pd.DataFrame([{"factor": f, **{n: cells[f].get(n, "–") for n in names}} for f in order])
 
 
-def _factor_frame(sens: SensitivityResults) -> pd.DataFrame:
+def _factor_frame(sens: SensitivityView) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
@@ -82,7 +141,7 @@ def _factor_frame(sens: SensitivityResults) -> pd.DataFrame:
     )
 
 
-def _design(sens: SensitivityResults) -> str:
+def _design(sens: SensitivityView) -> str:
     k = len(sens.factors)
     how = (
         f"Morris screening of {k} factors"
@@ -98,7 +157,7 @@ def _design(sens: SensitivityResults) -> str:
     )
 
 
-def sensitivity_section(sens: SensitivityResults, fig: Fig) -> Section:
+def sensitivity_section(sens: SensitivityView, fig: Fig) -> Section:
     """The report section of a sensitivity analysis (see the module docstring)."""
     morris = sens.method == "morris"
     level = f"{sens.confidence * 100:g} %"
