@@ -16,6 +16,7 @@ from corridor.experiments import Serial, load_sensitivity, load_sensitivity_spec
 from corridor.experiments.sensitivity import SensitivityResults
 from corridor.experiments.sensitivity_spec import SensitivityError
 from corridor.views.report import build_report
+from corridor.views.report_html import table
 from corridor.views.report_sensitivity import index_frame, range_frame
 from tests.small_runs import two_leg_run
 
@@ -137,3 +138,8 @@ def test_the_shipped_baseline_sensitivity_file_loads_and_validates() -> None:
     assert all(f.source for f in spec.factors)  # every range names its source
     assert spec.runs == 5 * (9 + 1) * 2 + 3 * 10
     assert spec.out == ROOT / "results" / "sensitivity-baseline"
+
+
+def test_a_column_of_long_text_wraps_in_the_report() -> None:
+    block = table(pd.DataFrame({"source": ["CAREC " * 20, "-"], "name": ["a", "b"], "n": [1, 2]}))
+    assert [c["align"] for c in block.columns] == ["wrap", "text", "num"]
