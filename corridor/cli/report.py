@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from corridor.errors import InputError
+from corridor.experiments.sensitivity_analysis import load_sensitivity
 from corridor.inputs.network import load_network
 from corridor.results import Results
 from corridor.results.store import check_output_folder
@@ -24,6 +25,7 @@ examples:
   corridor report results/baseline -o report.html
   corridor report results/baseline -o report.html --promised-days 25 --figures svg
   corridor report results/baseline -o online.html --tiles osm
+  corridor report results/baseline -o report.html --sensitivity results/sensitivity-baseline
 """
 _EXPORT_EXAMPLES = """\
 examples:
@@ -47,6 +49,7 @@ def _positive_days(text: str) -> float:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    sensitivity = load_sensitivity(args.sensitivity) if args.sensitivity is not None else None
     out = write_report(
         args.results,
         args.output,
@@ -56,6 +59,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         with_map=not args.no_map,
         figures=args.figures,
         progress=None,  # a bar on a terminal only
+        sensitivity=sensitivity,
     )
     print(f"wrote {out}", file=sys.stderr)
     return 0
@@ -140,6 +144,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--figures", choices=FIGURE_FORMATS, default="png",
         help="embed the charts as png (default, smaller) or svg (sharp at any zoom)",
+    )  # fmt: skip
+    p.add_argument(
+        "--sensitivity", type=Path, default=None, metavar="FOLDER",
+        help="a folder written by 'corridor sensitivity' (its out:): add its headline (the "
+        "range of each route difference over the plausible inputs, next to the replication "
+        "CI), the ranked factors and their chart",
     )  # fmt: skip
     p.set_defaults(func=_cmd_report)
 
