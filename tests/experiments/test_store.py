@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from corridor.experiments.store import (
     write_run,
 )
 from tests.experiments.conftest import DATA, MM1
+from tests.inputs.features import node_feature
 
 
 def _hash(folder: Path, name: str = "chain-mm1.yaml") -> str:
@@ -56,3 +58,19 @@ def test_run_files_keep_their_metadata(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(read_run(path), table)
     assert read_run_metadata(path) == {"seed": 1, "wall_s": 0.5}
     assert MM1.is_file()
+
+
+def test_the_hash_follows_the_content_of_added_files(tmp_path: Path) -> None:
+    for name in ("chain.geojson", "chain-mm1.yaml"):
+        shutil.copy(DATA / name, tmp_path / name)
+    text = (tmp_path / "chain-mm1.yaml").read_text()
+    (tmp_path / "chain-mm1.yaml").write_text(text + "add: [extra.geojson]\n")
+    extra = {"type": "FeatureCollection", "features": [node_feature("X", 50.0, 40.0)]}
+    (tmp_path / "extra.geojson").write_text(json.dumps(extra))
+    first = _hash(tmp_path)
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(tmp_path, moved, ignore=shutil.ignore_patterns("elsewhere"))
+    assert _hash(moved) == first  # where the files are does not matter
+    extra["features"] = [node_feature("X", 50.5, 40.0)]
+    (tmp_path / "extra.geojson").write_text(json.dumps(extra))
+    assert _hash(tmp_path) != first  # what the added file holds does
