@@ -10,7 +10,8 @@ The public surface::
 
     experiment = corridor.run_experiment("experiments/border-lanes.yaml")   # replications
     corridor.load_experiment("results/border-lanes")                        # read a store back
-    corridor.run_sensitivity("experiments/western-vs-suez.yaml")            # Morris, Sobol
+    corridor.run_sensitivity("experiments/sensitivity-baseline.yaml")       # Morris, Sobol
+    corridor.load_sensitivity("results/sensitivity-baseline")               # read it back
 
     from corridor import kpis, plots, maps, report, export                  # tables -> figures
 
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
         ExperimentResults,
         SensitivityResults,
         load_experiment,
+        load_sensitivity,
         run_experiment,
         run_sensitivity,
     )
@@ -61,6 +63,7 @@ _WHERE = {
     "run_experiment": "corridor.experiments",
     "SensitivityResults": "corridor.experiments",
     "run_sensitivity": "corridor.experiments",
+    "load_sensitivity": "corridor.experiments",
     "Leg": "corridor.inputs.network",
     "Network": "corridor.inputs.network",
     "Node": "corridor.inputs.network",
@@ -100,6 +103,7 @@ __all__ = [
     "load_model",
     "load_network",
     "load_scenario",
+    "load_sensitivity",
     "maps",
     "plots",
     "report",

@@ -1,5 +1,6 @@
 """Route choice: shippers choose routes by generalised cost, and shares settle with congestion."""
 
+from corridor.choice.calibrate import CALIBRATION_COLUMNS, calibrate_constants, constants_for
 from corridor.choice.costs import COST_COLUMNS, generalised_cost, route_costs
 from corridor.choice.diversion import DIVERSION_COLUMNS, diversion, diversion_lines
 from corridor.choice.equilibrium import (
@@ -12,10 +13,13 @@ from corridor.choice.logit import logit_shares, path_sizes
 
 __all__ = [
     "ASSIGNMENT_COLUMNS",
+    "CALIBRATION_COLUMNS",
     "COST_COLUMNS",
     "DIVERSION_COLUMNS",
     "EquilibriumResults",
+    "calibrate_constants",
     "choosing_flows",
+    "constants_for",
     "diversion",
     "diversion_lines",
     "generalised_cost",

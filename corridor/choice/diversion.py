@@ -21,6 +21,8 @@ DIVERSION_COLUMNS = [
     "teu_per_day_a",
     "teu_per_day_b",
     "moved_teu_per_day",
+    "share_a",
+    "share_b",
     "ci_low",
     "ci_high",
     "pairs",
@@ -34,7 +36,10 @@ def diversion(runs_a: pd.DataFrame, runs_b: pd.DataFrame, confidence: float = 0.
     ----------
     runs_a, runs_b
         Per replication, flow and route: ``replication``, ``flow``, ``route`` and
-        ``throughput_teu_per_day`` (the ``runs`` table of an experiment, one scenario each).
+        ``demand_teu_per_day`` (the ``runs`` table of an experiment, one scenario each): the
+        TEU a day of the flow that took the route, shipped after the warm-up. Shipped, not
+        delivered: deliveries in the measured window also change with transit times and
+        backlogs, which would pass for cargo moving between routes.
     confidence
         Of the intervals.
 
@@ -45,24 +50,26 @@ def diversion(runs_a: pd.DataFrame, runs_b: pd.DataFrame, confidence: float = 0.
         scenario carries 0 there. Sorted by flow, then by what moved, most gained first.
     """
     keys = ["replication", "flow", "route"]
-    a = runs_a[[*keys, "throughput_teu_per_day"]]
-    b = runs_b[[*keys, "throughput_teu_per_day"]]
+    a = runs_a[[*keys, "demand_teu_per_day", "share"]]
+    b = runs_b[[*keys, "demand_teu_per_day", "share"]]
     both = a.merge(b, on=keys, how="outer", suffixes=("_a", "_b"))
     pairs = set(runs_a["replication"]) & set(runs_b["replication"])
     both = both[both["replication"].isin(pairs)].fillna(
-        {"throughput_teu_per_day_a": 0.0, "throughput_teu_per_day_b": 0.0}
+        {"demand_teu_per_day_a": 0.0, "demand_teu_per_day_b": 0.0, "share_a": 0.0, "share_b": 0.0}
     )
     rows = []
     for (flow, route), g in both.groupby(["flow", "route"], sort=True):
-        moved = g["throughput_teu_per_day_b"] - g["throughput_teu_per_day_a"]
+        moved = g["demand_teu_per_day_b"] - g["demand_teu_per_day_a"]
         ci = t_interval(moved, confidence)
         rows.append(
             {
                 "flow": flow,
                 "route": route,
-                "teu_per_day_a": float(g["throughput_teu_per_day_a"].mean()),
-                "teu_per_day_b": float(g["throughput_teu_per_day_b"].mean()),
+                "teu_per_day_a": float(g["demand_teu_per_day_a"].mean()),
+                "teu_per_day_b": float(g["demand_teu_per_day_b"].mean()),
                 "moved_teu_per_day": ci.estimate,
+                "share_a": float(g["share_a"].mean()),
+                "share_b": float(g["share_b"].mean()),
                 "ci_low": ci.low,
                 "ci_high": ci.high,
                 "pairs": len(g),
@@ -86,13 +93,14 @@ def diversion_lines(
     lines = []
     for flow, g in table.groupby("flow", sort=True):
         parts = []
-        for route, moved, low, high in zip(
-            g["route"], g["moved_teu_per_day"], g["ci_low"], g["ci_high"], strict=True
-        ):
+        for route, moved, low, high, sa, sb in zip(
+            g["route"], g["moved_teu_per_day"], g["ci_low"], g["ci_high"], g["share_a"],
+            g["share_b"], strict=True,
+        ):  # fmt: skip
             if abs(moved) < min_effect_teu_per_day:
                 continue
-            ci = "" if low != low else f" ({level} CI {low:+.1f} to {high:+.1f})"
-            parts.append(f"{route} {moved:+.1f} TEU/day{ci}")
+            ci = "" if low != low else f"{level} CI {low:+.1f} to {high:+.1f}; "
+            parts.append(f"{route} {moved:+.1f} TEU/day ({ci}share {sa:.1%} -> {sb:.1%})")
         text = ", ".join(parts) or (
             f"no route gains or loses {min_effect_teu_per_day:g} TEU/day or more"
         )

@@ -49,7 +49,14 @@ from corridor.inputs.scenario import Scenario, load_scenario
 from corridor.results.files import text_writer, write_atomic
 from corridor.run import load_model
 
-__all__ = ["ASSIGNMENT_COLUMNS", "EquilibriumResults", "choosing_flows", "run_equilibrium"]
+__all__ = [
+    "ASSIGNMENT_COLUMNS",
+    "EquilibriumResults",
+    "choosing_flows",
+    "flow_path_sizes",
+    "pooled_runs",
+    "run_equilibrium",
+]
 
 log = logging.getLogger(__name__)
 
@@ -168,7 +175,7 @@ def run_equilibrium(
     iterations = settings.iterations if settings is not None else 30
     tolerance = settings.tolerance if settings is not None else 0.01
     root = scenario.seed if seed is None else seed
-    sizes = _path_sizes(scenario, network, params)
+    sizes = flow_path_sizes(scenario, network, params)
     if out is None:
         with tempfile.TemporaryDirectory(prefix="corridor-choice-") as tmp:
             return _rounds(scenario, params, sizes, replications, iterations, tolerance, root,
@@ -177,7 +184,7 @@ def run_equilibrium(
                    executor, jobs, progress)  # fmt: skip
 
 
-def _path_sizes(
+def flow_path_sizes(
     scenario: Scenario, network: Network | None, params: Mapping[str, Any]
 ) -> dict[str, dict[str, float]]:
     model = load_model(scenario, network)
@@ -222,7 +229,7 @@ def _rounds(
         )  # fmt: skip
         results = run_experiment(spec, executor=executor, jobs=jobs, progress=progress)
         assert results is not None
-        runs = _pooled(results, variant.name)
+        runs = pooled_runs(results, variant.name)
         costs = route_costs(runs, params, variant.warmup_h, variant.horizon_h)
         gap = 0.0
         new: dict[str, dict[str, float]] = {}
@@ -268,7 +275,7 @@ def _with_shares(
     return scenario.with_changes(flows=flows, name=name)
 
 
-def _pooled(results: ExperimentResults, label: str) -> pd.DataFrame:
+def pooled_runs(results: ExperimentResults, label: str) -> pd.DataFrame:
     tables = [read_run(path, _RUN_COLUMNS) for path in results.run_files(label)]
     return pd.concat(tables, ignore_index=True) if tables else pd.DataFrame(columns=_RUN_COLUMNS)
 

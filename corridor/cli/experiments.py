@@ -30,6 +30,7 @@ from corridor.experiments.spec import (
     parse_warmup,
 )
 from corridor.inputs.scenario import Scenario, load_scenario
+from corridor.results.files import write_table_atomic
 
 __all__ = ["add_execution_options", "executor_of", "register"]
 
@@ -355,7 +356,8 @@ def _compare_choices(args: argparse.Namespace, scenarios: list[Scenario], out: P
         state = "settled" if eq.converged else "did NOT settle"
         print(f"route choice in {name}: shares {state} after {eq.iterations} rounds")
     moved = diversion(runs[0], runs[1], equilibria[0].final.confidence)
-    print("\ncargo that moves (B - A, TEU a day delivered, paired replications):")
+    write_table_atomic(out / "diversion.parquet", moved.assign(a=a, b=b))
+    print("\ncargo that moves (B - A, TEU a day shipped on each route, paired replications):")
     for line in diversion_lines(moved, b, confidence=equilibria[0].final.confidence):
         print(line)
     print()

@@ -16,6 +16,7 @@ from corridor.experiments.outputs import (
 )
 from corridor.experiments.results import load_experiment
 from corridor.experiments.store import MANIFEST_NAME
+from corridor.experiments.sensitivity_analysis import load_sensitivity
 from corridor.inputs.network import load_network
 from corridor.results import Results
 from corridor.results.store import check_output_folder
@@ -35,6 +36,7 @@ examples:
   corridor report results/baseline -o online.html --tiles osm
   corridor batch experiments/border-lanes.yaml --out results/border-lanes
   corridor report results/border-lanes -o lanes.html --min-effect 0.25
+  corridor report results/baseline -o report.html --sensitivity results/sensitivity-baseline
 """
 _EXPORT_EXAMPLES = """\
 examples:
@@ -74,12 +76,13 @@ def _refuse_run_options(args: argparse.Namespace, names: tuple[str, ...]) -> Non
 
 def _cmd_report(args: argparse.Namespace) -> int:
     if _is_experiment(args.results):
-        _refuse_run_options(args, ("--network", "--promised-days"))
+        _refuse_run_options(args, ("--network", "--promised-days", "--sensitivity"))
         out = write_experiment_report(
             args.results, args.output, min_effect_days=args.min_effect, figures=args.figures
         )
         print(f"wrote {out}", file=sys.stderr)
         return 0
+    sensitivity = load_sensitivity(args.sensitivity) if args.sensitivity is not None else None
     out = write_report(
         args.results,
         args.output,
@@ -89,6 +92,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         with_map=not args.no_map,
         figures=args.figures,
         progress=None,  # a bar on a terminal only
+        sensitivity=sensitivity,
     )
     print(f"wrote {out}", file=sys.stderr)
     return 0
@@ -210,6 +214,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     p.add_argument(
         "--figures", choices=FIGURE_FORMATS, default="png",
         help="embed the charts as png (default, smaller) or svg (sharp at any zoom)",
+    )  # fmt: skip
+    p.add_argument(
+        "--sensitivity", type=Path, default=None, metavar="FOLDER",
+        help="a folder written by 'corridor sensitivity' (its out:): add its headline (the "
+        "range of each route difference over the plausible inputs, next to the replication "
+        "CI), the ranked factors and their chart",
     )  # fmt: skip
     p.set_defaults(func=_cmd_report)
 

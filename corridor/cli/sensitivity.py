@@ -32,13 +32,15 @@ __all__ = ["format_ranking", "register"]
 
 _EXAMPLES = """\
 examples:
-  corridor sensitivity experiments/western-vs-suez.yaml
-  corridor sensitivity experiments/western-vs-suez.yaml --chart morris.png
-  corridor sensitivity experiments/western-vs-suez.yaml --method sobol \\
-      --factors iran_rail_speed,suez_sailing --chart sobol.png
+  corridor sensitivity experiments/sensitivity-baseline.yaml
+  corridor sensitivity experiments/sensitivity-baseline.yaml --chart morris.png
+  corridor sensitivity experiments/sensitivity-baseline.yaml --method sobol \\
+      --factors suez_sea_time,suez_headway,rail_border_time --base-samples 64 --chart sobol.png
+  corridor report results/base -o report.html --sensitivity results/sensitivity-baseline
 
 Morris screening first; then Sobol indices for the few factors that matter (the others stay
 at their central values). Running the same command again runs nothing: the runs are stored.
+The file's keys, the cost in runs and how to read the headline: docs/experiments.md.
 """
 
 
@@ -207,7 +209,7 @@ def register(subparsers: Any) -> None:
         type=_at_least_one,
         default=None,
         metavar="N",
-        help="runs of the central point for the noise estimate (at least 5; default 10)",
+        help="runs of the central point and of the step pair (the noise; at least 5, default 10)",
     )
     p.add_argument("--trajectories", type=_at_least_one, default=None, help="Morris trajectories")
     p.add_argument(

@@ -6,8 +6,9 @@ The public surface::
     results.statistics          # per scenario x route: mean, P50, P90, P95, throughput with CIs
     results.compare("baseline", "faster-border")   # paired differences with CIs and verdicts
     results = corridor.load_experiment("results/border-lanes")   # read a store back
-    sens = corridor.run_sensitivity("experiments/western-vs-suez.yaml")   # Morris or Sobol
+    sens = corridor.run_sensitivity("experiments/sensitivity-baseline.yaml")   # Morris, Sobol
     sens.indices, sens.headlines()  # which inputs drive each route; the range of a difference
+    sens = corridor.load_sensitivity("results/sensitivity-baseline")   # read one back
 
 See ``docs/experiments.md``.
 """
@@ -21,6 +22,7 @@ from corridor.experiments.runs import RunFailedError
 from corridor.experiments.saturation import SaturationResult, find_saturation
 from corridor.experiments.seeds import replication_seed, replication_seeds
 from corridor.experiments.sensitivity import SensitivityResults, run_sensitivity
+from corridor.experiments.sensitivity_analysis import load_sensitivity
 from corridor.experiments.sensitivity_spec import (
     SensitivityError,
     SensitivitySpec,
@@ -58,6 +60,7 @@ __all__ = [
     "find_saturation",
     "load_experiment",
     "load_experiment_spec",
+    "load_sensitivity",
     "load_sensitivity_spec",
     "mser",
     "replication_seed",

@@ -23,6 +23,7 @@ scenario another way.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from corridor.inputs.network import Network
 from corridor.inputs.scenario import Scenario
 
 __all__ = [
+    "MAX_LABEL",
     "Factor",
     "FactorMode",
     "base_value",
@@ -233,12 +235,25 @@ def check_apply(
     return problems
 
 
+MAX_LABEL = 200
+"""A scenario's name (and so a sample point's label) has at most this many characters."""
+
+
 def point_label(base: Scenario, factors: Sequence[Factor], values: Sequence[float]) -> str:
-    """``<base name>[<factor>=<value>, ...]``: a sample point's label in the store."""
+    """``<base name>[<factor>=<value>, ...]``: a sample point's label in the store.
+
+    A label longer than :data:`MAX_LABEL` (many factors with long names) keeps its start and
+    ends with ``… #`` and 10 hex digits of the SHA-256 of the whole label, so that two points
+    that differ only past the cut still have labels of their own.
+    """
     shown = ", ".join(
         f"{f.name}={format_value(float(v))}" for f, v in zip(factors, values, strict=True)
     )
-    return f"{base.name}[{shown}]"
+    label = f"{base.name}[{shown}]"
+    if len(label) > MAX_LABEL:
+        digest = hashlib.sha256(label.encode("utf-8")).hexdigest()[:10]
+        label = f"{label[: MAX_LABEL - 13]}… #{digest}"
+    return label
 
 
 def point_case(

@@ -62,6 +62,7 @@ from corridor.experiments.sensitivity_analysis import (
     SensitivityResults,
     check_values,
     index_table,
+    load_sensitivity,
     noise_levels,
     outputs_of,
     range_sentence,
@@ -86,7 +87,13 @@ from corridor.experiments.store import (
 )
 from corridor.results.files import make_folder, write_table_atomic
 
-__all__ = ["Output", "SensitivityResults", "range_sentence", "run_sensitivity"]
+__all__ = [
+    "Output",
+    "SensitivityResults",
+    "load_sensitivity",
+    "range_sentence",
+    "run_sensitivity",
+]
 
 log = logging.getLogger(__name__)
 
@@ -318,6 +325,7 @@ def run_sensitivity(
         out=spec.out,
         report=report,
         confidence=spec.confidence,
+        name=spec.name,
     )
     _save(results.folder, results)
     log.info(

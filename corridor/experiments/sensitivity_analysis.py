@@ -4,11 +4,13 @@ noise levels and ranges over the plausible inputs, and the results object (see
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,6 +32,7 @@ from corridor.experiments.sensitivity_spec import (
     SensitivitySpec,
 )
 from corridor.experiments.spec import Case
+from corridor.experiments.store import MANIFEST_NAME
 
 __all__ = [
     "Design",
@@ -37,6 +40,7 @@ __all__ = [
     "SensitivityResults",
     "check_values",
     "index_table",
+    "load_sensitivity",
     "noise_levels",
     "outputs_of",
     "range_sentence",
@@ -132,6 +136,8 @@ class SensitivityResults:
         The runs: planned, found finished, run now.
     confidence
         Level of every interval.
+    name
+        The analysis' name (its file's ``name``).
     """
 
     method: str
@@ -144,6 +150,7 @@ class SensitivityResults:
     out: Path
     report: BatchReport
     confidence: float = 0.95
+    name: str = ""
 
     @property
     def folder(self) -> Path:
@@ -354,3 +361,113 @@ def range_table(
             }
         )
     return pd.DataFrame(rows)
+
+
+# ----------------------------------------------------------------------------- reading back
+def _tables_folder(folder: Path) -> tuple[Path, dict[str, Any]]:
+    """The tables folder (``sensitivity-<method>``) and the store's manifest, given either."""
+
+    def manifest_of(store: Path) -> dict[str, Any]:
+        path = store / MANIFEST_NAME
+        try:
+            data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+        except (OSError, ValueError):
+            data = {}
+        return data if isinstance(data, dict) else {}
+
+    if (folder / "indices.parquet").is_file():
+        return folder, manifest_of(folder.parent)
+    manifest = manifest_of(folder)
+    named = (manifest.get("sensitivity") or {}).get("tables")
+    found = sorted(folder.glob("sensitivity-*/indices.parquet"))
+    if isinstance(named, str) and (folder / named / "indices.parquet").is_file():
+        return folder / named, manifest
+    if len(found) == 1:
+        return found[0].parent, manifest
+    what = (
+        f"it has {', '.join(p.parent.name for p in found)}: give one"
+        if found
+        else "no sensitivity tables (sensitivity-<method>/indices.parquet) in it"
+    )
+    raise SensitivityError.single(
+        folder,
+        "",
+        f"not a sensitivity analysis: {what}",
+        "give the folder 'corridor sensitivity' wrote (its out:), or its sensitivity-morris "
+        "or sensitivity-sobol folder",
+    )
+
+
+def load_sensitivity(folder: str | Path) -> SensitivityResults:
+    """Read a finished sensitivity analysis back from its folder (runs nothing).
+
+    ``folder`` is the analysis' store (the file's ``out``, holding ``manifest.json``) or its
+    tables folder ``<out>/sensitivity-<method>``. The factors' ranges and sources come from
+    the manifest; the points, indices, noise and ranges from the tables.
+
+    Raises
+    ------
+    SensitivityError
+        If the folder holds no sensitivity tables, or the tables of both methods and no
+        manifest that names one.
+    """
+    tables, manifest = _tables_folder(Path(folder))
+    try:
+        indices = pd.read_parquet(tables / "indices.parquet")
+        noise = pd.read_parquet(tables / "noise.parquet")
+        ranges = pd.read_parquet(tables / "ranges.parquet")
+        points = pd.read_parquet(tables / "points.parquet")
+    except (OSError, ValueError) as exc:
+        raise SensitivityError.single(
+            tables, "", f"cannot read the sensitivity tables: {exc}", "run the analysis again"
+        ) from None
+    method = "sobol" if "ST" in indices.columns else "morris"
+    varied = list(dict.fromkeys(indices["factor"]))
+    known = {
+        d["name"]: d for d in (manifest.get("sensitivity") or {}).get("factors", []) if "name" in d
+    }
+    factors = []
+    for name in varied:
+        d = known.get(name)
+        if d is None:  # no manifest: the factor's range from the sample
+            low, high = float(points[name].min()), float(points[name].max())
+            factors.append(Factor(name, low, high, (low + high) / 2, "set", (name,)))
+        else:
+            factors.append(
+                Factor(
+                    name,
+                    float(d["low"]),
+                    float(d["high"]),
+                    float(d["central"]),
+                    d.get("mode", "set"),
+                    tuple(d.get("apply", ())) or (name,),
+                    str(d.get("source", "")),
+                )
+            )
+    first = indices.drop_duplicates("output").set_index("output")
+    outputs = []
+    for name in ranges["output"]:
+        row = first.loc[name]
+        a, _, b = str(row["route"]).partition(" − ")
+        outputs.append(Output(str(row["flow"]), a, str(row["metric"]), b or None))
+    timing = manifest.get("timing") or {}
+    report = BatchReport(
+        int(timing.get("runs_total", 0)),
+        int(timing.get("runs_found_finished", 0)),
+        int(timing.get("runs_done_now", 0)),
+        float(timing.get("wall_s", 0.0)),
+        str(timing.get("executor", "")),
+    )
+    return SensitivityResults(
+        method=method,
+        factors=tuple(factors),
+        outputs=tuple(outputs),
+        points=points,
+        indices=indices,
+        noise=noise,
+        ranges=ranges,
+        out=tables.parent,
+        report=report,
+        confidence=float(manifest.get("confidence", 0.95)),
+        name=str(manifest.get("name", tables.parent.name)),
+    )

@@ -230,9 +230,14 @@ class SensitivitySpec:
         return self.base_samples * (k + 2)
 
     @property
+    def noise_runs(self) -> int:
+        """Runs of the central point and of the two points of the step pair (the noise)."""
+        return 3 * max(self.noise_replications, self.replications)
+
+    @property
     def runs(self) -> int:
-        """Runs at most: every sample point's replications, and the central point's."""
-        return self.points * self.replications + self.noise_replications
+        """Runs at most: every sample point's replications, and the noise runs."""
+        return self.points * self.replications + self.noise_runs
 
     def describe_design(self) -> str:
         """How the number of points comes about, for messages."""
@@ -243,8 +248,9 @@ class SensitivitySpec:
             how = f"Sobol: {self.base_samples} base samples x ({k} factors + 2)"
         return (
             f"{how} = {self.points} points x {self.replications} replication"
-            f"{'s' if self.replications != 1 else ''} + {self.noise_replications} at the "
-            f"central point = {self.runs} runs"
+            f"{'s' if self.replications != 1 else ''} + 3 x "
+            f"{max(self.noise_replications, self.replications)} at the central point and the "
+            f"step pair = {self.runs} runs"
         )
 
     def with_options(

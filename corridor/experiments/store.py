@@ -123,18 +123,29 @@ class NetworkFile:
         return cls(str(path), hashlib.sha256(content).hexdigest(), content)
 
 
+def _file_sha256(path: str) -> str:
+    try:
+        return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:  # the scenario's checks name a missing file; the path stands in here
+        return path
+
+
 def scenario_hash(scenario: Scenario, network_sha256: str) -> str:
     """The SHA-256 of what determines a run's results, other than its seed.
 
     The validated scenario as JSON, with the network's content hash in place of its path and
-    without ``seed`` (each run sets its own) and ``description`` (free text); plus the
-    corridor version.
+    without ``seed`` (each run sets its own) and ``description`` (free text), the files
+    of ``add:`` by their content hash too; plus the corridor version.
     """
 
     data = scenario.model_dump(mode="json")
     data.pop("seed", None)
     data.pop("description", None)
     data["network"] = network_sha256
+    # GeoJSON files that the scenario adds count by their content, like the network
+    data["add"] = [
+        _file_sha256(item) if isinstance(item, str) else item for item in data.get("add") or ()
+    ]
     text = json.dumps(
         {"scenario": data, "corridor": __version__}, sort_keys=True, separators=(",", ":")
     )

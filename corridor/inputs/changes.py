@@ -172,6 +172,11 @@ class LegChange(Strict):
     delay_h: Dist | None = None
     service: ServiceChangeDict | None = None
     cost_usd_per_teu: CostUsdPerTeu | None = None
+    cost_factor: Factor | None = Field(
+        default=None,
+        description="multiply the leg's cost per TEU (after cost_usd_per_teu; 0.6 is a 40 % "
+        "discount)",
+    )
     co2e_kg_per_teu_km: Co2eKgPerTeuKm | None = None
 
     @model_validator(mode="after")

@@ -167,6 +167,9 @@ def _changed_leg(leg: Leg, change: LegChange, problems: Problems) -> Leg:
         value = getattr(change, key)
         if value is not None:
             update[key] = value
+    if change.cost_factor is not None:
+        cost = update.get("cost_usd_per_teu", leg.cost_usd_per_teu)
+        update["cost_usd_per_teu"] = cost * change.cost_factor
     if change.speed_kmh is not None:
         update["speed_kmh"], update["running_time_h"] = change.speed_kmh, None
     if change.running_time_h is not None:

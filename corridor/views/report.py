@@ -38,6 +38,7 @@ from corridor.views.report_html import (
     render_report,
     table,
 )
+from corridor.views.report_sensitivity import SensitivityView, sensitivity_section
 from corridor.views.webmap import interactive_map, interactive_map_html
 
 __all__ = ["build_report", "write_report"]
@@ -61,6 +62,7 @@ def build_report(
     with_map: bool = True,
     figures: str = "png",
     progress: bool | None = False,
+    sensitivity: SensitivityView | None = None,
 ) -> str:
     """The HTML page of a run's results.
 
@@ -88,6 +90,11 @@ def build_report(
     progress
         Show a progress bar of the sections on standard error (tqdm; a widget in a
         notebook); ``None`` shows it only when standard error is a terminal.
+    sensitivity
+        A sensitivity analysis (:func:`corridor.run_sensitivity` or
+        :func:`corridor.load_sensitivity`): a section after the summary gives its headline
+        (the range of each route difference over the plausible inputs next to the
+        replication CI), its ranked indices and their chart.
 
     Returns
     -------
@@ -114,6 +121,8 @@ def build_report(
         lambda: _capacity(results, chosen, fig),
         lambda: _emissions(results),
     ]
+    if sensitivity is not None:  # next to the summary: both uncertainties of the headline
+        steps.insert(1, partial(sensitivity_section, sensitivity, fig))
     if mapped:
         steps.append(lambda: _map(results, network, promised_days, tiles, fig))
     notes = []
@@ -435,6 +444,7 @@ def write_report(
     with_map: bool = True,
     figures: str = "png",
     progress: bool | None = False,
+    sensitivity: SensitivityView | None = None,
 ) -> Path:
     """Read a results folder and write its HTML report, atomically.
 
@@ -458,6 +468,9 @@ def write_report(
         How charts are embedded: ``"png"`` or ``"svg"``.
     progress
         Show a progress bar of the sections (``None``: only on a terminal).
+    sensitivity
+        A sensitivity analysis (:func:`corridor.load_sensitivity`): adds its section (see
+        :func:`build_report`).
 
     Returns
     -------
@@ -486,7 +499,7 @@ def write_report(
         )
     page = build_report(
         results, network, promised_days=promised_days, tiles=tiles, with_map=with_map,
-        figures=figures, progress=progress,
+        figures=figures, progress=progress, sensitivity=sensitivity,
     )  # fmt: skip
     out = write_text_atomic(out_path, page)
     log.info("wrote report %s (%.1f MB)", out, len(page) / 1e6)

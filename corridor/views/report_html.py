@@ -30,6 +30,7 @@ __all__ = [
     "frame",
     "heading",
     "image_uri",
+    "lead",
     "note",
     "render_experiment_report",
     "render_report",
@@ -37,6 +38,7 @@ __all__ = [
 ]
 
 _MIME = {"png": "image/png", "svg": "image/svg+xml"}
+_LONG_TEXT = 80  # characters: a text column with a longer cell wraps (a factor's source)
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,11 @@ def heading(text: str) -> Block:
 def note(text: str) -> Block:
     """A paragraph of small print."""
     return Block("note", text=text)
+
+
+def lead(text: str) -> Block:
+    """A paragraph that stands out: a headline finding."""
+    return Block("lead", text=text)
 
 
 def frame(page: str, title: str) -> Block:
@@ -160,13 +167,16 @@ def column_title(name: str) -> str:
 
 def table(frame: pd.DataFrame, formats: Mapping[str, str] | None = None) -> Block:
     """A table: numbers right-aligned and formatted (floats to one decimal unless
-    ``formats`` says otherwise), text left-aligned; headers with units (:func:`column_title`)."""
+    ``formats`` says otherwise), text left-aligned (on one line, unless a cell of the column is
+    long: then the column wraps); headers with units (:func:`column_title`)."""
     fmts = dict(formats or {})
     columns, chosen = [], []
     for c in frame.columns:
         s = frame[c]
         numeric = pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
-        columns.append({"title": column_title(str(c)), "align": "num" if numeric else "text"})
+        long = not numeric and bool(s.astype(str).str.len().gt(_LONG_TEXT).any())
+        align = "num" if numeric else "wrap" if long else "text"
+        columns.append({"title": column_title(str(c)), "align": align})
         chosen.append(fmts.get(str(c)) or ("{:,.1f}" if pd.api.types.is_float_dtype(s) else None))
     rows = tuple(
         tuple(_cell(v, f) for v, f in zip(values, chosen, strict=True))

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import re
+from pathlib import Path
 
 import pytest
 
 from corridor.cli.main import build_parser
-from corridor.experiments import load_experiment_spec
+from corridor.errors import InputError
+from corridor.experiments import load_experiment_spec, load_sensitivity_spec
+from corridor.inputs.yamlio import read_yaml
 from tests.paths import REPO
 
 # a path to an input file: folders and a name with one of corridor's input extensions; files
@@ -68,6 +71,8 @@ def test_help_ends_with_a_newline(command: str) -> None:
 
 
 @pytest.mark.parametrize("path", sorted((REPO / "experiments").glob("*.yaml")), ids=str)
-def test_shipped_experiment_files_load(path: object) -> None:
-    spec = load_experiment_spec(str(path))
-    assert spec.cases
+def test_shipped_experiment_files_load(path: Path) -> None:
+    if "factors" in read_yaml(path, InputError).data:  # a sensitivity file
+        assert load_sensitivity_spec(path).factors
+    else:
+        assert load_experiment_spec(str(path)).cases

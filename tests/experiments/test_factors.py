@@ -7,7 +7,14 @@ from typing import Any
 import pytest
 
 from corridor import load_network, load_scenario
-from corridor.experiments.factors import Factor, base_value, factor_point, point_case, point_label
+from corridor.experiments.factors import (
+    MAX_LABEL,
+    Factor,
+    base_value,
+    factor_point,
+    point_case,
+    point_label,
+)
 from corridor.experiments.store import NetworkFile
 from corridor.experiments.sweep import PathError, parse_path
 from tests.experiments.conftest import DATA, MM1
@@ -80,6 +87,20 @@ def test_a_point_is_a_case_labelled_with_the_factor_values() -> None:
     assert case.label == point_label(scenario, factors, [2.0, 0.5]) == "mm1[servers=2, speed=0.5]"
     assert case.settings == {"nodes.B.processes.check.servers": 2, "legs.AB.speed_kmh": 25.0}
     assert case.scenario.legs["AB"].speed_kmh == 25.0
+
+
+def test_long_labels_are_cut_and_stay_unique() -> None:
+    scenario = load_scenario(MM1)
+    factors = [_factor(f"a_rather_long_factor_name_{i}", "set", "x") for i in range(9)]
+    one = point_label(scenario, factors, [1.0] * 9)
+    other = point_label(scenario, factors, [1.0] * 8 + [2.0])  # differs past the cut
+    assert len(one) == len(other) == MAX_LABEL
+    assert one.startswith("mm1[a_rather_long_factor_name_0=1, ")
+    assert one[:-10] == other[:-10]  # the same start, the cut mark and a different hash
+    assert one != other
+    assert one[-13:-10] == "… #"
+    short = point_label(scenario, factors[:1], [1.0])
+    assert short == "mm1[a_rather_long_factor_name_0=1]"
 
 
 def test_a_factor_needs_a_range_that_holds_its_central_value() -> None:

@@ -63,8 +63,8 @@ def test_a_valid_file_gives_its_factors_outputs_and_design(spec_file: Callable[.
         10,
     )
     assert spec.describe_design() == (
-        "Morris: 10 trajectories x (2 factors + 1) = 30 points x 1 replication + 10 at the "
-        "central point = 40 runs"
+        "Morris: 10 trajectories x (2 factors + 1) = 30 points x 1 replication + 3 x 10 at "
+        "the central point and the step pair = 60 runs"
     )
     assert spec.out == spec_file().parent / "results" / "t"
 
@@ -148,8 +148,9 @@ def test_a_design_of_too_many_runs_is_refused_with_the_count(
 ) -> None:
     path = spec_file(extra="method: sobol\nsobol: {base_samples: 8192}\nreplications: 2\n")
     assert _error(path) == (
-        f"{path}: sobol: the design needs 65,546 runs (Sobol: 8192 base samples x (2 factors "
-        "+ 2) = 32768 points x 2 replications + 10 at the central point = 65546 runs); at "
+        f"{path}: sobol: the design needs 65,566 runs (Sobol: 8192 base samples x (2 factors "
+        "+ 2) = 32768 points x 2 replications + 3 x 10 at the central point and the step "
+        "pair = 65566 runs); at "
         f"most {MAX_RUNS:,} are allowed (screen with morris first, then run sobol on the few "
         "factors that matter (--factors a,b,c); or lower the samples or the replications)"
     )
@@ -173,7 +174,7 @@ def test_options_choose_the_method_and_the_factors_that_vary(
         method="sobol", factors=["v_bc"], base_samples=16, replications=2
     )
     assert [f.name for f in spec.varied] == ["v_bc"]
-    assert spec.runs == 16 * 3 * 2 + 10
+    assert spec.runs == 16 * 3 * 2 + 3 * 10
     with pytest.raises(SensitivityError) as err:
         spec.with_options(factors=["v_ac"])
     assert str(err.value) == f"{spec.source}: --factors: no factor 'v_ac' (did you mean 'v_bc'?)"
@@ -181,6 +182,6 @@ def test_options_choose_the_method_and_the_factors_that_vary(
         spec.with_options(base_samples=12)
 
 
-def test_the_documented_example_loads() -> None:
-    spec = load_sensitivity_spec(Path("docs/examples/sensitivity-western-suez.yaml"))
-    assert spec.outputs[0].differences == (("western", "suez"),)
+def test_the_shipped_baseline_analysis_loads() -> None:
+    spec = load_sensitivity_spec(Path("experiments/sensitivity-baseline.yaml"))
+    assert ("western", "suez") in spec.outputs[0].differences

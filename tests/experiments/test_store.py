@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from corridor.experiments.store import (
     write_run,
 )
 from tests.experiments.conftest import DATA, MM1
+from tests.inputs.features import node_feature
 
 
 def _hash(folder: Path, name: str = "chain-mm1.yaml") -> str:
@@ -78,3 +80,19 @@ def test_a_finished_batch_writes_its_statistics_table(pair_spec: ExperimentSpec)
     assert row["mean"] == pytest.approx(sum(per_run) / 3, rel=1e-12)
     assert row["ci_low"] < row["mean"] < row["ci_high"]
     assert set(stats["scenario"]) == {"mm1", "mm1-faster"}
+
+
+def test_the_hash_follows_the_content_of_added_files(tmp_path: Path) -> None:
+    for name in ("chain.geojson", "chain-mm1.yaml"):
+        shutil.copy(DATA / name, tmp_path / name)
+    text = (tmp_path / "chain-mm1.yaml").read_text()
+    (tmp_path / "chain-mm1.yaml").write_text(text + "add: [extra.geojson]\n")
+    extra = {"type": "FeatureCollection", "features": [node_feature("X", 50.0, 40.0)]}
+    (tmp_path / "extra.geojson").write_text(json.dumps(extra))
+    first = _hash(tmp_path)
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(tmp_path, moved, ignore=shutil.ignore_patterns("elsewhere"))
+    assert _hash(moved) == first  # where the files are does not matter
+    extra["features"] = [node_feature("X", 50.5, 40.0)]
+    (tmp_path / "extra.geojson").write_text(json.dumps(extra))
+    assert _hash(tmp_path) != first  # what the added file holds does

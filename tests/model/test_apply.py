@@ -49,6 +49,16 @@ def test_leg_change_replaces_fields_and_leaves_the_original(mini: Network) -> No
     assert changed.nodes == mini.nodes
 
 
+def test_cost_factor_scales_the_network_cost_or_the_new_one(mini: Network) -> None:
+    base = mini.legs["SEA_S_N"].cost_usd_per_teu
+    assert base > 0
+    changed, problems = _apply(mini, legs={"SEA_S_N": {"cost_factor": 0.6}})
+    assert not problems
+    assert changed.legs["SEA_S_N"].cost_usd_per_teu == pytest.approx(0.6 * base)
+    changed, _ = _apply(mini, legs={"SEA_S_N": {"cost_usd_per_teu": 500, "cost_factor": 0.5}})
+    assert changed.legs["SEA_S_N"].cost_usd_per_teu == pytest.approx(250.0)
+
+
 def test_speed_replaces_a_running_time_and_the_other_way_round(mini: Network) -> None:
     changed, _ = _apply(mini, legs={"SEA_S_N": {"running_time_h": 40}})
     leg = changed.legs["SEA_S_N"]

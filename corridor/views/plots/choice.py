@@ -61,6 +61,6 @@ def plot_diversion(moved: pd.DataFrame, flow: str | None = None, ax: Axes | None
     ax.barh(list(y), value, xerr=err, color=[colors[r] for r in mine["route"]], capsize=3)
     ax.set_yticks(list(y), list(mine["route"]))
     ax.axvline(0, color="black", lw=0.8)
-    ax.set_xlabel("TEU a day moved (B - A), 95 % interval")
+    ax.set_xlabel("TEU a day shipped on the route, B - A (95 % interval)")
     ax.set_title(f"diversion: flow {flow}")
     return fig
