@@ -15,8 +15,8 @@ from corridor.experiments.outputs import (
     write_experiment_report,
 )
 from corridor.experiments.results import load_experiment
-from corridor.experiments.store import MANIFEST_NAME
 from corridor.experiments.sensitivity_analysis import load_sensitivity
+from corridor.experiments.store import MANIFEST_NAME
 from corridor.inputs.network import load_network
 from corridor.results import Results
 from corridor.results.store import check_output_folder
