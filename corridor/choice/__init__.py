@@ -2,7 +2,12 @@
 
 from corridor.choice.calibrate import CALIBRATION_COLUMNS, calibrate_constants, constants_for
 from corridor.choice.costs import COST_COLUMNS, generalised_cost, route_costs
-from corridor.choice.diversion import DIVERSION_COLUMNS, diversion, diversion_lines
+from corridor.choice.diversion import (
+    DIVERSION_COLUMNS,
+    DIVERSION_FILE,
+    diversion,
+    diversion_lines,
+)
 from corridor.choice.equilibrium import (
     ASSIGNMENT_COLUMNS,
     EquilibriumResults,
@@ -16,6 +21,7 @@ __all__ = [
     "CALIBRATION_COLUMNS",
     "COST_COLUMNS",
     "DIVERSION_COLUMNS",
+    "DIVERSION_FILE",
     "EquilibriumResults",
     "calibrate_constants",
     "choosing_flows",

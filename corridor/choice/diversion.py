@@ -13,7 +13,10 @@ import pandas as pd
 
 from corridor.experiments.analysis import t_interval
 
-__all__ = ["DIVERSION_COLUMNS", "diversion", "diversion_lines"]
+__all__ = ["DIVERSION_COLUMNS", "DIVERSION_FILE", "diversion", "diversion_lines"]
+
+DIVERSION_FILE = "diversion.parquet"
+"""Where ``corridor compare`` of choosing scenarios leaves the diversion, in its folder."""
 
 DIVERSION_COLUMNS = [
     "flow",

@@ -14,9 +14,15 @@ from typing import Any
 
 import pandas as pd
 
-from corridor.choice import choosing_flows, diversion, diversion_lines, run_equilibrium
+from corridor.choice import (
+    DIVERSION_FILE,
+    choosing_flows,
+    diversion,
+    diversion_lines,
+    run_equilibrium,
+)
 from corridor.cli.comparison import add_view_options, print_paired, view_of
-from corridor.experiments.analysis import METRICS, compare_runs, select_comparison
+from corridor.experiments.analysis import METRICS
 from corridor.experiments.executors import Executor, open_executor
 from corridor.experiments.progress import progress_reporter
 from corridor.experiments.results import ExperimentResults, load_experiment
@@ -25,6 +31,7 @@ from corridor.experiments.saturation import find_saturation
 from corridor.experiments.spec import (
     ExperimentSpec,
     experiment_from_scenarios,
+    experiment_of,
     is_experiment_file,
     load_experiment_spec,
     parse_warmup,
@@ -330,42 +337,41 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _compare_choices(args: argparse.Namespace, scenarios: list[Scenario], out: Path) -> int:
-    """compare for scenarios whose flows choose: both equilibria, then what moved."""
-    equilibria = []
-    with executor_of(args) as executor, progress_reporter(sys.stderr) as progress:
-        for tag, scenario in zip("ab", scenarios, strict=True):
-            equilibria.append(
-                run_equilibrium(
-                    scenario,
-                    replications=args.replications or 4,
-                    out=out / tag,
-                    seed=args.seed or 0,
-                    executor=executor,
-                    progress=progress,
-                )
-            )
-    a, b = (sc.name for sc in scenarios)
-    runs = [
-        eq.final.runs.assign(scenario=name) for eq, name in zip(equilibria, (a, b), strict=True)
-    ]
-    pooled = [
-        eq.final.flow_runs.assign(scenario=name)
-        for eq, name in zip(equilibria, (a, b), strict=True)
-    ]
+    """compare for scenarios whose flows choose: both equilibria, then what moved.
+
+    The equilibria are stored in ``out/a`` and ``out/b``; the two scenarios at their settled
+    shares then run as an ordinary paired experiment in ``out`` (the same seeds), which the
+    comparison, the diversion (``out/diversion.parquet``) and ``corridor report out`` use.
+    """
+    replications = args.replications or 4
+    seed = args.seed or 0
+    try:
+        with executor_of(args) as executor, progress_reporter(sys.stderr) as progress:
+            equilibria = [
+                run_equilibrium(scenario, replications=replications, out=out / tag, seed=seed,
+                                executor=executor, progress=progress)
+                for tag, scenario in zip("ab", scenarios, strict=True)
+            ]  # fmt: skip
+            spec = experiment_of(
+                [eq.scenario for eq in equilibria], replications=replications, seed=seed,
+                out=out, name=out.name,
+            )  # fmt: skip
+            results = run_experiment(spec, executor=executor, progress=progress)
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc, out)
+    assert results is not None
+    a, b = (case.label for case in spec.cases)
     for name, eq in zip((a, b), equilibria, strict=True):
         state = "settled" if eq.converged else "did NOT settle"
         print(f"route choice in {name}: shares {state} after {eq.iterations} rounds")
-    moved = diversion(runs[0], runs[1], equilibria[0].final.confidence)
-    write_table_atomic(out / "diversion.parquet", moved.assign(a=a, b=b))
+    runs = results.runs
+    moved = diversion(runs[runs["scenario"] == a], runs[runs["scenario"] == b], results.confidence)
+    write_table_atomic(out / DIVERSION_FILE, moved.assign(a=a, b=b))
     print("\ncargo that moves (B - A, TEU a day shipped on each route, paired replications):")
-    for line in diversion_lines(moved, b, confidence=equilibria[0].final.confidence):
+    for line in diversion_lines(moved, b, confidence=results.confidence):
         print(line)
     print()
-    view = view_of(args)
-    confidence = equilibria[0].final.confidence
-    every = pd.concat([*pooled, *runs], ignore_index=True)
-    table = compare_runs(every, a, b, confidence, min_effect_days=view.min_effect_days)
-    print_paired(select_comparison(table, view.flows, view.routes), a, b, view, confidence)
+    _print_comparison(results, a, b, args)
     return 0
 
 

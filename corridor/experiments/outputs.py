@@ -10,7 +10,10 @@ they show is made from :class:`~corridor.experiments.results.ExperimentResults`:
   routes pooled) and per route, with verdicts (:meth:`ExperimentResults.compare`);
 - ``convergence``: the running mean and interval half-width as replications are added
   (:func:`~corridor.experiments.analysis.replication_convergence`);
-- charts of the three: intervals, forest plots of the differences, convergence.
+- charts of the three: intervals, forest plots of the differences, convergence;
+- ``diversion``, when the folder is a ``compare`` of scenarios whose flows choose their routes:
+  the TEU a day that move to and from each route (:mod:`corridor.choice.diversion`), with a
+  chart per flow.
 """
 
 from __future__ import annotations
@@ -27,12 +30,14 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from corridor import __version__
+from corridor.choice.diversion import DIVERSION_FILE, diversion_lines
 from corridor.experiments.analysis import MIN_EFFECT_DAYS, replication_convergence
 from corridor.experiments.results import ExperimentResults, load_experiment
 from corridor.results.files import write_table_atomic
 from corridor.results.store import check_output_file, make_folder, write_text_atomic
 from corridor.views.figures import save_figure
 from corridor.views.plots import (
+    plot_diversion,
     plot_intervals,
     plot_paired_differences,
     plot_replication_convergence,
@@ -94,7 +99,21 @@ def experiment_tables(
     comparison = _comparisons(results, min_effect_days)
     if not comparison.empty:
         tables["comparison"] = comparison
+    moved = _diversion(results)
+    if not moved.empty:
+        tables["diversion"] = moved
     return tables
+
+
+def _diversion(results: ExperimentResults) -> pd.DataFrame:
+    """The diversion a ``compare`` of choosing scenarios left in the folder, or nothing."""
+    path = Path(results.directory) / DIVERSION_FILE
+    return pd.read_parquet(path) if path.is_file() else pd.DataFrame()
+
+
+def _moving_flows(moved: pd.DataFrame, min_teu_per_day: float = 0.5) -> list[str]:
+    big = moved[moved["moved_teu_per_day"].abs() >= min_teu_per_day]
+    return [str(f) for f in dict.fromkeys(big["flow"])]
 
 
 def experiment_figures(
@@ -116,6 +135,9 @@ def experiment_figures(
         )
     convergence = replication_convergence(results.runs, results.confidence)
     charts["convergence-p50"] = partial(plot_replication_convergence, convergence, "p50_days")
+    moved = _diversion(results)
+    for flow in _moving_flows(moved) if not moved.empty else []:
+        charts[f"diversion-{_slug(flow)}"] = partial(plot_diversion, moved, flow)
     return charts
 
 
@@ -226,6 +248,29 @@ def _sections(results: ExperimentResults, min_effect_days: float, fmt: str) -> l
             p50 = rows[rows["metric"] == "p50_days"]
             blocks.append(table(p50[["verdict"]]))
         sections.append(Section("comparison", "Paired comparisons", blocks, nav="Comparisons"))
+    moved = _diversion(results)
+    if not moved.empty:
+        change = str(moved["b"].iloc[0])
+        lines = diversion_lines(moved, change, confidence=results.confidence)
+        blocks = [
+            table(pd.DataFrame({"what moves (B − A, TEU a day shipped on each route)": lines})),
+            note(
+                "Both scenarios' flows choose their routes; each ran to its equilibrium and then "
+                f"at its settled shares with the same seeds. {level} intervals over the paired "
+                "replications; routes that move less than 0.5 TEU a day are left out of the "
+                "sentences."
+            ),
+        ]
+        for flow in _moving_flows(moved):
+            blocks.append(
+                fig(
+                    charts[f"diversion-{_slug(flow)}"],
+                    f"diversion of flow {flow}",
+                    f"TEU a day gained (right) or lost (left) by each route of {flow}, {level} "
+                    "intervals.",
+                )
+            )
+        sections.append(Section("diversion", "Cargo that moves", blocks, nav="Diversion"))
     sections.append(
         Section(
             "convergence",

@@ -60,3 +60,13 @@ def test_compare_of_choosing_scenarios_says_how_much_cargo_moves(
     assert moved is not None
     assert float(moved.group(1)) == pytest.approx(20 * (0.5927 - 0.0097), abs=1.0)
     assert re.search(r"long -[\d.]+ TEU/day", line)
+    # the folder is an experiment of the two settled scenarios: report and export read it
+    report = tmp_path / "cmp.html"
+    assert main(["report", str(tmp_path / "cmp"), "-o", str(report)]) == 0
+    page = report.read_text(encoding="utf-8")
+    assert "Cargo that moves" in page
+    assert line.split(": ", 2)[2].split(" (")[0] in page  # "short +11.7 TEU/day"
+    assert main(["export", str(tmp_path / "cmp"), "-o", str(tmp_path / "x"),
+                 "--format", "csv"]) == 0  # fmt: skip
+    table = (tmp_path / "x" / "diversion.csv").read_text(encoding="utf-8").splitlines()
+    assert table[0].startswith("flow,route,teu_per_day_a,teu_per_day_b,moved_teu_per_day")
