@@ -161,7 +161,9 @@ def test_check_mode_fails_when_a_planned_file_is_stale(
     name, (path, text, geojson) = next(iter(built.planned.items()))
     stale = tmp_path / "planned" / path.name
     stale.parent.mkdir()
-    stale.write_text(text.replace('"speed_kmh":40', '"speed_kmh":41'), encoding="utf-8")
+    changed = text.replace('"length_km":162', '"length_km":163')  # the Rasht - Astara railway
+    assert changed != text
+    stale.write_text(changed, encoding="utf-8")
     real_build = builder.build
 
     def build_to_tmp(*args: Any, **kwargs: Any) -> Any:
@@ -179,7 +181,9 @@ def test_check_mode_fails_when_the_file_is_stale(
 ) -> None:
     stale = tmp_path / "instc.geojson"
     text = GEOJSON.read_text(encoding="utf-8")
-    stale.write_text(text.replace('"speed_kmh":40', '"speed_kmh":41'), encoding="utf-8")
+    changed = text.replace('"length_km":626', '"length_km":627')  # Bandar Abbas - Bafq
+    assert changed != text
+    stale.write_text(changed, encoding="utf-8")
     monkeypatch.setattr(builder, "OUTPUT", stale)
     assert builder.main(["--check"]) == 1
     assert "is not what network.yaml generates" in capsys.readouterr().err
