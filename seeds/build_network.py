@@ -536,7 +536,10 @@ def _canal_running_time(
     )
     prov.append(
         Provenance(
-            "length_km", "", "computed", f"{sea_km:,.0f} km of sea lane + {canal_km:,.0f} km of canal"
+            "length_km",
+            "",
+            "computed",
+            f"{sea_km:,.0f} km of sea lane + {canal_km:,.0f} km of canal",
         )
     )
     return float(round(sea_km + canal_km)), hours
@@ -806,7 +809,8 @@ def _planned(
         if unknown:
             res.problems.append(f"{where}: unknown keys {sorted(unknown)}")
         file = plan.get("file")
-        if not (isinstance(file, str) and file.startswith("planned/") and file.endswith(".geojson")):
+        named = isinstance(file, str) and file.startswith("planned/")
+        if not (named and isinstance(file, str) and file.endswith(".geojson")):
             res.problems.append(f"{where}.file: give planned/<name>.geojson")
             continue
         _element_source(plan, where, res.problems)
@@ -933,7 +937,8 @@ def sourced_ratios(built: Built, mode: str) -> dict[str, tuple[float, float]]:
 
 
 def _report_lines(built: Built) -> Iterator[str]:
-    yield f"{'link (way out / way back)':42} {'mode':5} {'km':>8} {'drawn':>8} {'ratio':>6}  length from"
+    head = f"{'link (way out / way back)':42} {'mode':5} {'km':>8} {'drawn':>8} {'ratio':>6}"
+    yield f"{head}  length from"
     for leg in built.table["legs"]:
         leg_id = leg["id"]
         km, drawn = built.leg_km[leg_id], built.drawn_km[leg_id]
