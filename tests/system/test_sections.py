@@ -133,9 +133,10 @@ SECTIONS = [
 # residuals: docs/validation.md, section 12
 RESIDUALS = {
     "Tehran (Aprin) -> Moscow (Vorsino) via Incheh Borun": (
-        "model P50 9.6 d, P90 11.4 d (seeds 1-2) against the quoted 12 d: the quote is a commercial "
-        "promise from the dry port's gate (its Aprin dwell and the train's formation for a "
-        "monthly-to-weekly service are not in the model's Aprin node, which only marshals)"
+        "model P50 9.6 d, P90 11.4 d (seeds 1-2) against the quoted 12 d: the quote is a "
+        "commercial promise from the dry port's gate (its Aprin dwell and the train's "
+        "formation for a monthly-to-weekly service are not in the model's Aprin node, which "
+        "only marshals)"
     ),
 }
 
