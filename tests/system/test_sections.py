@@ -13,7 +13,7 @@ is the measurement's own spread, never a band chosen around the model:
   the China - Kazakhstan gauge-change crossings, which the INSTC does not use): the model must
   be on the right side of it.
 
-Rows the model misses are kept, marked ``xfail(strict=True)`` with the residual and its
+Rows the model misses are to be kept, marked ``xfail(strict=True)`` with the residual and its
 explanation, so the test fails the day the model (or a source) moves them inside.
 
 Sections are measured from the container's stages: from the vehicle leaving (or reaching)
@@ -130,15 +130,10 @@ SECTIONS = [
     ),
 ]  # fmt: skip
 
-# residuals: docs/validation.md, section 12
-RESIDUALS = {
-    "Tehran (Aprin) -> Moscow (Vorsino) via Incheh Borun": (
-        "model P50 9.6 d, P90 11.4 d (seeds 1-2) against the quoted 12 d: the quote is a "
-        "commercial promise from the dry port's gate (its Aprin dwell and the train's "
-        "formation for a monthly-to-weekly service are not in the model's Aprin node, which "
-        "only marshals)"
-    ),
-}
+# residuals: docs/validation.md, section 12. Rows the model misses, with the residual and why
+# (xfail, strict). None at present: Aprin -> Vorsino (12 d quoted) sits at the top of the
+# model's P10 - P90 (9.8 d P50, 12.3 d P90, seeds 1-2).
+RESIDUALS: dict[str, str] = {}
 
 
 @pytest.fixture(scope="module")
