@@ -302,7 +302,11 @@ def test_rasht_astara_railway_shortens_the_western_branch(
         base = transit_days([base_run], WESTERN_ROUTES)
         new = transit_days([rail_run], WESTERN_ROUTES)
         assert new.mean() < base.mean()
-        assert new.quantile(0.95) < base.quantile(0.95)
+        # since issue 14 the railway turns Astara into a gauge-change crossing at CAREC's 2022
+        # level (12 h on the track + 12 h of waiting, as at Sarakhs): the tail no longer
+        # shrinks northbound, it moves by less than half a day either way (docs/validation.md,
+        # section 12)
+        assert abs(new.quantile(0.95) - base.quantile(0.95)) < 0.5
     # where the time is saved: Rasht -> Astara (Iran) by rail instead of transfer and truck
     truck = between_days(baseline_runs, "western", "THR", "AST-IR")
     by_rail = between_days(rail, "western", "THR", "AST-IR")
