@@ -52,8 +52,9 @@ SEA_SIMPLIFY_DEG = 0.02  # Douglas-Peucker tolerance for cached sea lanes (~2 km
 NODE_KEYS = {"id", "name", "country", "kind", "lonlat", "branches", "source", "notes", "processes"}
 LEG_KEYS = {
     "id", "name", "from", "to", "mode", "branches", "geometry", "via", "sea_end", "canal",
-    "length_km", "speed_kmh", "running_time_h", "delay_h", "service", "cost_usd_per_teu",
-    "co2e_kg_per_teu_km", "enabled", "directions", "reverse", "source", "notes",
+    "length_km", "speed_kmh", "running_factor", "running_time_h", "delay_h", "service",
+    "cost_usd_per_teu", "co2e_kg_per_teu_km", "enabled", "directions", "reverse", "source",
+    "notes",
 }  # fmt: skip
 REVERSE_KEYS = {
     "id", "name", "speed_kmh", "running_time_h", "delay_h", "service", "cost_usd_per_teu",
@@ -535,7 +536,10 @@ def _canal_running_time(
     )
     prov.append(
         Provenance(
-            "length_km", "", "computed", f"{sea_km:,.0f} km of sea lane + {canal_km:,.0f} km of canal"
+            "length_km",
+            "",
+            "computed",
+            f"{sea_km:,.0f} km of sea lane + {canal_km:,.0f} km of canal",
         )
     )
     return float(round(sea_km + canal_km)), hours
@@ -617,6 +621,8 @@ def _leg_feature(
     for key in keys[2:] if leg.get("canal") else keys:  # a canal link's time is computed
         if key in leg:
             props[key] = res.resolve(leg[key], key, prov)
+    if "running_factor" in leg:
+        _apply_running_factor(leg, props, km, where, res, prov)
     raw_cost = leg.get("cost_usd_per_teu")
     if isinstance(raw_cost, dict) and set(raw_cost) == {"per_km"}:
         rate = res.resolve(raw_cost["per_km"], "cost_usd_per_teu.per_km", prov)
@@ -656,6 +662,85 @@ def _leg_feature(
         "geometry": {"type": "LineString", "coordinates": coords},
         "properties": _ordered(props, LEG_ORDER),
     }
+
+
+def _apply_running_factor(
+    leg: dict[str, Any],
+    props: dict[str, Any],
+    km: float,
+    where: str,
+    res: Resolver,
+    prov: list[Provenance],
+) -> None:
+    """``running_factor``: the running time is length / speed x a log-normal factor.
+
+    The product of a constant and a log-normal variable is log-normal with the same cv, so the
+    leg gets ``running_time_h: {dist: lognormal, mean: km / speed x factor mean, cv}`` (drawn
+    once per vehicle departure) instead of ``speed_kmh``.
+    """
+    factor = res.resolve(leg["running_factor"], "running_factor", prov)
+    speed = props.pop("speed_kmh", None)
+    if "running_time_h" in leg or speed is None:
+        res.problems.append(f"{where}: running_factor needs speed_kmh (and no running_time_h)")
+        return
+    if not (isinstance(factor, dict) and factor.get("dist") == "lognormal"):
+        res.problems.append(f"{where}.running_factor: give a lognormal {{mean, cv}} factor")
+        return
+    nominal_h = km / float(speed)
+    props["running_time_h"] = {
+        "dist": "lognormal",
+        "mean": round(nominal_h * float(factor["mean"]), 2),
+        "cv": float(factor["cv"]),
+    }
+
+
+RANGE_KEYS = {"low", "central", "high", "unit", "source"}
+
+
+def _central_of(value: Any) -> float | None:
+    """A figure's central value: the number, or a distribution's mean (None otherwise)."""
+    if _is_number(value):
+        return float(value)
+    if isinstance(value, dict):
+        if "mean" in value and _is_number(value["mean"]):
+            return float(value["mean"])
+        if value.get("dist") == "triangular":
+            return (float(value["low"]) + float(value["mode"]) + float(value["high"])) / 3.0
+        if value.get("dist") == "uniform":
+            return (float(value["low"]) + float(value["high"])) / 2.0
+    return None
+
+
+def check_ranges(table: dict[str, Any], problems: list[str]) -> None:
+    """``ranges:`` name -> {low, central, high, unit, source}: one per uncertain figure.
+
+    The name is a figure (or scenario figure); low <= central <= high; the central value is the
+    figure's value (a distribution's mean) within 0.5 %, so the sensitivity analysis can vary
+    the figure from low to high around what the network uses.
+    """
+    figures = {**dict(table.get("scenario_figures") or {}), **dict(table.get("figures") or {})}
+    for name, entry in (table.get("ranges") or {}).items():
+        where = f"ranges.{name}"
+        if not isinstance(entry, dict):
+            problems.append(f"{where}: expected a mapping")
+            continue
+        unknown = set(entry) - RANGE_KEYS
+        missing = {"low", "central", "high", "source"} - set(entry)
+        if unknown or missing:
+            problems.append(f"{where}: unknown keys {sorted(unknown)}, missing {sorted(missing)}")
+            continue
+        if name not in figures:
+            problems.append(f"{where}: no figure {name!r}")
+            continue
+        low, central, high = (entry[k] for k in ("low", "central", "high"))
+        if not all(_is_number(v) for v in (low, central, high)) or not low <= central <= high:
+            problems.append(f"{where}: give numbers low <= central <= high")
+            continue
+        value = _central_of(figures[name].get("value"))
+        if value is None or abs(value - float(central)) > 0.005 * max(abs(value), 1e-9):
+            problems.append(f"{where}.central: {central} is not the figure's value ({value})")
+        if not isinstance(entry["source"], str) or len(entry["source"].strip()) < 10:
+            problems.append(f"{where}.source: the source needs a real text")
 
 
 def _directed_ids(legs: list[dict[str, Any]]) -> set[str]:
@@ -724,7 +809,8 @@ def _planned(
         if unknown:
             res.problems.append(f"{where}: unknown keys {sorted(unknown)}")
         file = plan.get("file")
-        if not (isinstance(file, str) and file.startswith("planned/") and file.endswith(".geojson")):
+        named = isinstance(file, str) and file.startswith("planned/")
+        if not (named and isinstance(file, str) and file.endswith(".geojson")):
             res.problems.append(f"{where}.file: give planned/<name>.geojson")
             continue
         _element_source(plan, where, res.problems)
@@ -761,6 +847,7 @@ def build(table: dict[str, Any] | None = None, lanes: dict[str, Any] | None = No
     problems: list[str] = []
     _check_ids_and_branches(table, problems)
     _check_scenario_figures(table, problems)
+    check_ranges(table, problems)
     res = Resolver(dict(table.get("figures") or {}), problems)
     res.check_figures()
     templates = dict(table.get("process_templates") or {})
@@ -850,7 +937,8 @@ def sourced_ratios(built: Built, mode: str) -> dict[str, tuple[float, float]]:
 
 
 def _report_lines(built: Built) -> Iterator[str]:
-    yield f"{'link (way out / way back)':42} {'mode':5} {'km':>8} {'drawn':>8} {'ratio':>6}  length from"
+    head = f"{'link (way out / way back)':42} {'mode':5} {'km':>8} {'drawn':>8} {'ratio':>6}"
+    yield f"{head}  length from"
     for leg in built.table["legs"]:
         leg_id = leg["id"]
         km, drawn = built.leg_km[leg_id], built.drawn_km[leg_id]

@@ -215,7 +215,7 @@ def test_baseline_western_door_to_door_p50_is_within_its_band(
     baseline_runs: list[Results],
 ) -> None:
     # the 2016 trial's 22.5 d, as a commercial box: -4.1 d (container trains, not single
-    # wagons, on 2,170 km of Russian rail), +5.0 d at Nhava Sheva, +2.0 d at Moscow: 25.4 d
+    # wagons, on 2,175 km of Russian rail), +5.0 d at Nhava Sheva, +2.0 d at Moscow: 25.4 d
     p50 = transit_days(baseline_runs, WESTERN_ROUTES).median()
     assert 21.6 <= p50 <= 29.2
 
@@ -223,13 +223,13 @@ def test_baseline_western_door_to_door_p50_is_within_its_band(
 @pytest.mark.parametrize(
     ("routes", "low", "high"),
     [
-        (EASTERN_ROUTES, 21.1, 28.5),  # hand calculation 24.8 d +- 15 %
-        (CASPIAN_ROUTES, 26.2, 35.5),  # 30.9 d (via Astrakhan) +- 15 %
-        (("suez",), 36.3, 49.1),  # 42.7 d +- 15 %
-        (WESTERN_SOUTH, 21.1, 28.5),  # 24.8 d +- 15 %
-        (EASTERN_SOUTH, 20.6, 27.9),  # 24.2 d (via Sarakhs and Volgograd) +- 15 %
-        (CASPIAN_SOUTH, 26.8, 36.3),  # 31.6 d +- 15 %
-        (("suez_south",), 36.4, 49.2),  # 42.8 d +- 15 %
+        (EASTERN_ROUTES, 22.9, 30.9),  # hand calculation 26.9 d +- 15 %
+        (CASPIAN_ROUTES, 27.0, 36.6),  # 31.8 d (via Astrakhan) +- 15 %
+        (("suez",), 34.1, 46.1),  # 40.1 d +- 15 %
+        (WESTERN_SOUTH, 22.1, 29.9),  # 26.0 d +- 15 %
+        (EASTERN_SOUTH, 22.3, 30.1),  # 26.2 d (via Sarakhs and Volgograd) +- 15 %
+        (CASPIAN_SOUTH, 27.6, 37.4),  # 32.5 d +- 15 %
+        (("suez_south",), 34.2, 46.2),  # 40.2 d +- 15 %
     ],
     ids=[
         "eastern", "trans-caspian", "suez", "western-south", "eastern-south",
@@ -246,17 +246,17 @@ def test_baseline_branch_p50_is_within_its_band(
 @pytest.mark.parametrize(
     ("route", "hand_rounded"),
     [
-        ("western", 23.1),
-        ("trans_caspian_anzali_astrakhan", 30.9),
-        ("eastern_sarakhs_volgograd", 24.8),
-        ("eastern_incheh_borun", 25.2),
-        ("suez", 42.7),
-        ("western_south", 24.8),
-        ("western_south_bnd", 13.4),
-        ("trans_caspian_astrakhan_anzali_south", 31.6),
-        ("eastern_sarakhs_volgograd_south", 24.2),
-        ("eastern_incheh_borun_south", 24.4),
-        ("suez_south", 42.8),
+        ("western", 24.3),
+        ("trans_caspian_anzali_astrakhan", 31.8),
+        ("eastern_sarakhs_volgograd", 26.9),
+        ("eastern_incheh_borun", 27.3),
+        ("suez", 40.1),
+        ("western_south", 26.0),
+        ("western_south_bnd", 14.7),
+        ("trans_caspian_astrakhan_anzali_south", 32.5),
+        ("eastern_sarakhs_volgograd_south", 26.2),
+        ("eastern_incheh_borun_south", 26.5),
+        ("suez_south", 40.2),
     ],
 )
 def test_baseline_mean_agrees_with_the_hand_calculation(
@@ -302,7 +302,11 @@ def test_rasht_astara_railway_shortens_the_western_branch(
         base = transit_days([base_run], WESTERN_ROUTES)
         new = transit_days([rail_run], WESTERN_ROUTES)
         assert new.mean() < base.mean()
-        assert new.quantile(0.95) < base.quantile(0.95)
+        # since issue 14 the railway turns Astara into a gauge-change crossing at CAREC's 2022
+        # level (12 h on the track + 12 h of waiting, as at Sarakhs): the tail no longer
+        # shrinks northbound, it moves by less than half a day either way (docs/validation.md,
+        # section 12)
+        assert abs(new.quantile(0.95) - base.quantile(0.95)) < 0.5
     # where the time is saved: Rasht -> Astara (Iran) by rail instead of transfer and truck
     truck = between_days(baseline_runs, "western", "THR", "AST-IR")
     by_rail = between_days(rail, "western", "THR", "AST-IR")

@@ -161,7 +161,9 @@ def test_check_mode_fails_when_a_planned_file_is_stale(
     name, (path, text, geojson) = next(iter(built.planned.items()))
     stale = tmp_path / "planned" / path.name
     stale.parent.mkdir()
-    stale.write_text(text.replace('"speed_kmh":40', '"speed_kmh":41'), encoding="utf-8")
+    changed = text.replace('"length_km":162', '"length_km":163')  # the Rasht - Astara railway
+    assert changed != text
+    stale.write_text(changed, encoding="utf-8")
     real_build = builder.build
 
     def build_to_tmp(*args: Any, **kwargs: Any) -> Any:
@@ -179,7 +181,9 @@ def test_check_mode_fails_when_the_file_is_stale(
 ) -> None:
     stale = tmp_path / "instc.geojson"
     text = GEOJSON.read_text(encoding="utf-8")
-    stale.write_text(text.replace('"speed_kmh":40', '"speed_kmh":41'), encoding="utf-8")
+    changed = text.replace('"length_km":626', '"length_km":627')  # Bandar Abbas - Bafq
+    assert changed != text
+    stale.write_text(changed, encoding="utf-8")
     monkeypatch.setattr(builder, "OUTPUT", stale)
     assert builder.main(["--check"]) == 1
     assert "is not what network.yaml generates" in capsys.readouterr().err
@@ -424,3 +428,40 @@ def test_sources_md_documents_every_figure(table: dict[str, Any]) -> None:
     for section in ("figures", "scenario_figures"):
         for name in table[section]:
             assert f"`{name}`" in text, f"{section}.{name} is not in seeds/SOURCES.md"
+
+
+def _numeric(value: Any) -> bool:
+    """A number, or a distribution of numbers (not a service, a list or a season)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float):
+        return True
+    return isinstance(value, dict) and "dist" in value
+
+
+def test_every_assumed_number_has_a_range(table: dict[str, Any]) -> None:
+    # issue 14: each assumption (and each figure on which sources disagree) has low / central /
+    # high with its basis, for sensitivity analysis; services are ranged through their figures
+    ranges = table["ranges"]
+    for section in ("figures", "scenario_figures"):
+        for name, entry in table[section].items():
+            if "assumption" in entry and _numeric(entry["value"]):
+                assert name in ranges, f"{section}.{name}: an assumption without a range"
+
+
+def test_a_range_off_its_figure_is_refused(builder: ModuleType, table: dict[str, Any]) -> None:
+    broken = copy.deepcopy(table)
+    broken["ranges"]["iran_rail_speed_kmh"]["central"] = 40
+    with pytest.raises(builder.BuildError, match=r"ranges\.iran_rail_speed_kmh\.central: 40"):
+        builder.build(broken)
+    broken["ranges"]["iran_rail_speed_kmh"].update(central=31.3, low=35)
+    with pytest.raises(builder.BuildError, match=r"ranges\.iran_rail_speed_kmh: give numbers"):
+        builder.build(broken)
+
+
+def test_rail_running_times_carry_the_running_factor(network: Network) -> None:
+    # rail speeds are moving speeds; every rail leg's running time is km / speed x the factor
+    for leg in network.legs.values():
+        if leg.mode == "rail":
+            assert leg.running_time_h is not None, leg.id
+            assert leg.running_time_h.dist == "lognormal", leg.id
