@@ -157,9 +157,7 @@ def span_h(runs: list[Results], section: Section) -> pd.Series:
 def speed_kmh(runs: list[Results], section: Section) -> float:
     """CAREC SWD or SWOD of the section, over the runs (km over the mean hours)."""
     a, b = section.start[0], section.end[0]
-    rows = [
-        section_speeds(r.trips, r.stages, r.departures, {section.name: (a, b)}) for r in runs
-    ]
+    rows = [section_speeds(r.trips, r.stages, r.departures, {section.name: (a, b)}) for r in runs]
     table = pd.concat(rows, ignore_index=True)
     table = table[table["route"] == section.route]
     hours = table["mean_elapsed_h" if section.statistic == "swd" else "mean_moving_h"]
