@@ -35,7 +35,7 @@ examples:
   corridor sensitivity experiments/sensitivity-baseline.yaml
   corridor sensitivity experiments/sensitivity-baseline.yaml --chart morris.png
   corridor sensitivity experiments/sensitivity-baseline.yaml --method sobol \\
-      --factors suez_sea_time,suez_headway,rail_border_time --base-samples 64 --chart sobol.png
+      --factors suez_port_calls,suez_headway,bandar_abbas_dwell --base-samples 64 --chart sobol.png
   corridor report results/base -o report.html --sensitivity results/sensitivity-baseline
 
 Morris screening first; then Sobol indices for the few factors that matter (the others stay
