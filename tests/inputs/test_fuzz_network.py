@@ -118,7 +118,10 @@ def test_mutated_network_documents_load_or_raise_corridor_error(folder: Path) ->
     assert sum(outcomes.values()) >= DOC_EXAMPLES
     assert outcomes["model"] > 0
     assert outcomes["network_error"] > 0
-    assert outcomes["compile_error"] > 0
+    # A mutated network that loads but does not compile with its scenario is rare: 0 or 1 in
+    # 500 (measured; Hypothesis's examples differ with the tests that ran before in the same
+    # process). Such errors are covered case by case in tests/model/test_checks.py; here any
+    # that occur must be clean CorridorErrors (try_network checks every outcome).
 
 
 @pytest.mark.slow
