@@ -644,8 +644,7 @@ def _leg_feature(
             res.problems.append(f"{where}: a one-way link (directions: forward) has no reverse")
     elif back_id is None:
         res.problems.append(
-            f"{where}.reverse.id: the id does not start with '<from>-<to>-'; give the way "
-            "back's id"
+            f"{where}.reverse.id: the id does not start with '<from>-<to>-'; give the way back's id"
         )
     else:
         props["reverse"] = _reverse_props(leg, back_id, res, prov)
@@ -833,9 +832,7 @@ def _planned(
             if node_id not in node_ids:
                 res.problems.append(f"{where}.node_changes: no node {node_id!r}")
             prov: list[Provenance] = []
-            processes = build_processes(
-                change.get("processes"), res.context, templates, res, prov
-            )
+            processes = build_processes(change.get("processes"), res.context, templates, res, prov)
             changes[node_id] = {"processes": processes}
         built.node_changes[name] = changes
 
@@ -1025,9 +1022,9 @@ def main(argv: list[str] | None = None) -> int:
             current = path.read_text(encoding="utf-8") if path.exists() else ""
             if current != text:
                 stale.append(
-                f"{path.name} is not what {TABLE.name} generates "
-                f"({describe_changes(current, geojson)})"
-            )
+                    f"{path.name} is not what {TABLE.name} generates "
+                    f"({describe_changes(current, geojson)})"
+                )
         if stale:
             print(f"{'; '.join(stale)}; run python seeds/build_network.py", file=sys.stderr)
             return 1
