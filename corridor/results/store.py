@@ -486,7 +486,12 @@ def _read(
 
     for name, expected in files.items():
         path = folder / name
-        if path.is_file() and sha256_of(path) != expected:
+        try:
+            actual = sha256_of(path) if path.is_file() else expected
+        except OSError as exc:  # gone since it was listed: a save swapped the folder
+            problems.append(Problem(name, f"cannot be read: {exc}"))
+            continue
+        if actual != expected:
             problems.append(
                 Problem(
                     name,
