@@ -49,6 +49,7 @@ import pyarrow.parquet as pq
 from corridor import __version__
 from corridor.errors import CorridorError
 from corridor.inputs.scenario import Scenario
+from corridor.results.files import sha256_of
 from corridor.results.store import (
     FolderBusyError,
     check_output_folder,
@@ -125,7 +126,7 @@ class NetworkFile:
 
 def _file_sha256(path: str) -> str:
     try:
-        return "sha256:" + hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        return "sha256:" + sha256_of(path)
     except OSError:  # the scenario's checks name a missing file; the path stands in here
         return path
 
