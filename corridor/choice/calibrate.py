@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from corridor.choice.costs import route_costs
-from corridor.choice.equilibrium import choosing_flows, flow_path_sizes, pooled_runs
+from corridor.choice.equilibrium import flow_path_sizes, pooled_runs, require_choosing_flows
 from corridor.experiments.analysis import t_interval
 from corridor.experiments.executors import Executor
 from corridor.experiments.runner import ProgressCallback, run_experiment
@@ -110,12 +110,7 @@ def calibrate_constants(
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    params = choosing_flows(scenario)
-    if not params:
-        raise ValueError(
-            f"scenario {scenario.name!r}: no flow chooses its routes (give choice: to the "
-            "scenario or to a flow with two routes or more)"
-        )
+    params = require_choosing_flows(scenario)
     out = Path(out)
     sizes = flow_path_sizes(scenario, network, params)
     spec = experiment_of(

@@ -55,6 +55,7 @@ __all__ = [
     "choosing_flows",
     "flow_path_sizes",
     "pooled_runs",
+    "require_choosing_flows",
     "run_equilibrium",
 ]
 
@@ -128,6 +129,23 @@ def choosing_flows(scenario: Scenario) -> dict[str, dict[str, Any]]:
     return out
 
 
+def require_choosing_flows(scenario: Scenario) -> dict[str, dict[str, Any]]:
+    """:func:`choosing_flows`, refusing a scenario in which no flow chooses.
+
+    Raises
+    ------
+    ValueError
+        If no flow of the scenario chooses its routes.
+    """
+    params = choosing_flows(scenario)
+    if not params:
+        raise ValueError(
+            f"scenario {scenario.name!r}: no flow chooses its routes (give choice: to the "
+            "scenario or to a flow with two routes or more)"
+        )
+    return params
+
+
 def run_equilibrium(
     scenario: Scenario | str | Path,
     *,
@@ -164,12 +182,7 @@ def run_equilibrium(
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
-    params = choosing_flows(scenario)
-    if not params:
-        raise ValueError(
-            f"scenario {scenario.name!r}: no flow chooses its routes (give choice: to the "
-            "scenario or to a flow with two routes or more)"
-        )
+    params = require_choosing_flows(scenario)
     settings = scenario.choice
     replications = replications or (settings.replications if settings is not None else 1)
     iterations = settings.iterations if settings is not None else 30
